@@ -1,0 +1,206 @@
+"""Break passes: for each gap between two consecutive non-blank lines, decide paragraph break or join.
+
+Each pass in :data:`reflow.stages.BREAK_PASSES` looks at one gap and either decides it or passes; the
+first decision wins and is tagged with the pass name. The passes only *propose*; :mod:`reflow.assemble`
+applies the decisions.
+
+Widths are judged against the *full-line width* of the region around a line: the smoothed mode of the
+widths of the ``layout.window`` non-blank lines around it, since column widths change between articles.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from reflow.model import Line, Piece
+from reflow.ruleset import RuleSet
+from reflow.stages import BREAK_PASSES
+
+#: Lines wider than this times the region width are *wide* (headlines, spanning subtitles).
+WIDE_FACTOR = 1.15
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Two consecutive non-blank lines and what lies between them."""
+
+    before: Line
+    after: Line
+    before_text: str
+    after_text: str
+    blank_lines: int
+    page_break: bool
+    region: Region
+    paragraph_start: bool  # ``before`` is the first line of a paragraph
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The verdict on one gap: ``join`` or not, and the pass that decided."""
+
+    join: bool
+    rule: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """What the lines around a line say about the column they are set in.
+
+    ``width`` is the full-line width (smoothed mode); ``established`` says at least three lines share it,
+    so "a full line ending in a full stop still continues" can be trusted; ``unwrapped`` says most full
+    lines end a sentence, i.e. the text is one paragraph per line, not hard-wrapped at a column width.
+    """
+
+    width: float
+    established: bool
+    unwrapped: bool
+
+
+def regions(lines: Sequence[Line], texts: Sequence[str], window: int, rules: BreakRules) -> list[Region]:
+    """The :class:`Region` of each line of ``lines`` (all non-blank), from the lines around it."""
+    if not lines:
+        return []
+    chunk = max(1, window // 2)
+    starts = range(0, len(lines), chunk)
+    found: list[Region] = []
+    for start in starts:
+        low, high = max(0, start - chunk), min(len(lines), start + 2 * chunk)
+        counts: Counter[int] = Counter(line.width for line in lines[low:high])
+        width = _smoothed_mode(counts)
+        near = sum(n for w, n in counts.items() if abs(w - width) <= 2)
+        full = [
+            k
+            for k in range(low, high)
+            if lines[k].width >= width * rules.ruleset.layout.full_ratio and k + 1 < len(lines)
+        ]
+        finished = sum(1 for k in full if rules.finished(texts[k]))
+        unwrapped = len(full) >= 3 and finished >= 0.6 * len(full)
+        found.append(Region(width, near >= 3, unwrapped))
+    return [found[i // chunk] for i in range(len(lines))]
+
+
+def _smoothed_mode(counts: Counter[int]) -> float:
+    """The width with the most lines within ±2 columns of it (ties: the wider)."""
+    best_width, best_score = 0, -1.0
+    for width in counts:
+        score = sum(counts.get(width + d, 0) * (1.0 if d == 0 else 0.5) for d in (-2, -1, 0, 1, 2))
+        if score > best_score or (score == best_score and width > best_width):
+            best_width, best_score = width, score
+    return float(best_width)
+
+
+class BreakRules:
+    """The break passes of one rule set, as methods named after their dotted pass names."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        punct = ruleset.punctuation
+        self.terminal = frozenset(punct.terminal)
+        self.closers = frozenset(punct.closers)
+        self.no_line_start = frozenset(punct.no_line_start)
+        self.no_line_end = frozenset(punct.no_line_end)
+        self.paragraph_end = punct.paragraph_end
+        self.passes: list[tuple[str, Callable[[Gap], Decision | None]]] = [
+            (name, getattr(self, name.replace(".", "_"))) for name in BREAK_PASSES if ruleset.enabled(name)
+        ]
+
+    def decide(self, gap: Gap) -> Decision:
+        for _name, rule in self.passes:
+            decision = rule(gap)
+            if decision is not None:
+                return decision
+        return Decision(True, "breaks.continue", "no pass broke the line")
+
+    # --- measures -------------------------------------------------------------------------------
+    def finished(self, text: str) -> bool:
+        """Does ``text`` end like a paragraph can end (terminal mark, closers, or a lead-in ending)?"""
+        stripped = text.rstrip("".join(self.closers))
+        if stripped and stripped[-1] in self.terminal:
+            return True
+        return any(text.endswith(end) for end in self.paragraph_end)
+
+    def expected_width(self, gap: Gap) -> float:
+        indent = 2 * self.ruleset.layout.first_line_indent if gap.paragraph_start else 0
+        return max(1.0, gap.region.width - indent)
+
+    def is_full(self, gap: Gap) -> bool:
+        width = gap.before.width
+        if width > gap.region.width * WIDE_FACTOR:
+            # a wide line (spanning headline, subtitle) is full only if the next line is wide too
+            return gap.after.width > gap.region.width * WIDE_FACTOR
+        return width >= self.expected_width(gap) * self.ruleset.layout.full_ratio
+
+    # --- passes, in the order of reflow.stages.BREAK_PASSES -------------------------------------
+    def breaks_unwrapped(self, gap: Gap) -> Decision | None:
+        if gap.region.unwrapped or gap.before.width > self.ruleset.layout.max_line_width:
+            return Decision(False, "breaks.unwrapped", "text is one paragraph per line here")
+        return None
+
+    def breaks_no_line_start(self, gap: Gap) -> Decision | None:
+        if gap.after_text[:1] in self.no_line_start:
+            return Decision(True, "breaks.no_line_start", f"next line starts with {gap.after_text[:1]!r}")
+        return None
+
+    def breaks_no_line_end(self, gap: Gap) -> Decision | None:
+        if gap.before_text[-1:] in self.no_line_end:
+            return Decision(True, "breaks.no_line_end", f"line ends with {gap.before_text[-1:]!r}")
+        return None
+
+    def breaks_column_break(self, gap: Gap) -> Decision | None:
+        if (gap.blank_lines or gap.page_break) and self.is_full(gap) and not self.finished(gap.before_text):
+            kind = "page" if gap.page_break else "column"
+            return Decision(True, "breaks.column_break", f"{kind} break after a full, unfinished line")
+        return None
+
+    def breaks_blank_line(self, gap: Gap) -> Decision | None:
+        if gap.blank_lines or gap.page_break:
+            return Decision(False, "breaks.blank_line", "blank line" if gap.blank_lines else "page break")
+        return None
+
+    def breaks_short_line(self, gap: Gap) -> Decision | None:
+        layout = self.ruleset.layout
+        width = gap.before.width
+        if width < gap.region.width * layout.very_short_ratio:
+            return Decision(False, "breaks.short_line", "very short line")
+        if self.finished(gap.before_text):
+            if width < self.expected_width(gap) * layout.full_ratio:
+                return Decision(False, "breaks.short_line", "short line ending a sentence")
+            if not gap.region.established:
+                return Decision(False, "breaks.short_line", "line ends a sentence; no column width to tell")
+        return None
+
+    def breaks_indent(self, gap: Gap) -> Decision | None:
+        if gap.after.indent > gap.before.indent + 1 and gap.after.indent >= 2:
+            return Decision(False, "breaks.indent", "next line indented")
+        return None
+
+
+def decide_all(
+    lines: Sequence[Line], pieces: Sequence[tuple[Piece, ...]], ruleset: RuleSet
+) -> tuple[list[int], list[Decision]]:
+    """Indices of the non-blank lines, and one decision for each gap between consecutive ones."""
+    texts = ["".join(p.text for p in line_pieces) for line_pieces in pieces]
+    content = [i for i, text in enumerate(texts) if text]
+    rules = BreakRules(ruleset)
+    around = regions([lines[i] for i in content], [texts[i] for i in content], ruleset.layout.window, rules)
+    decisions: list[Decision] = []
+    paragraph_start = True
+    for k in range(len(content) - 1):
+        i, j = content[k], content[k + 1]
+        gap = Gap(
+            before=lines[i],
+            after=lines[j],
+            before_text=texts[i],
+            after_text=texts[j],
+            blank_lines=j - i - 1,
+            page_break=lines[j].page != lines[i].page,
+            region=around[k],
+            paragraph_start=paragraph_start,
+        )
+        decision = rules.decide(gap)
+        decisions.append(decision)
+        paragraph_start = not decision.join
+    return content, decisions

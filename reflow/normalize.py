@@ -1,0 +1,101 @@
+"""Normalisation passes: rule-file regexes (and XML-illegal characters) proposed as edits inside lines.
+
+Each rule is run once over the whole source; its matches become :class:`~reflow.model.Edit` proposals.
+:func:`line_pieces` applies them: it cuts each line's content into :class:`~reflow.model.Piece` runs, so
+every output character keeps its source offset and every removed character has a recorded reason.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+
+import regex
+
+from reflow.model import Edit, Line, Piece
+from reflow.ruleset import RuleSet
+
+#: Characters XML 1.0 cannot carry (and form feeds inside a line); removed with a record.
+CONTROL_RULE = "input.control_char"
+_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]+")
+_LEADING_BLANK = regex.compile(r"[\s\x00-\x1f]*")
+_TRAILING_BLANK = regex.compile(r"[\s\x00-\x1f]*\Z")
+
+
+def content_span(line: Line) -> tuple[int, int]:
+    """Source offsets of the line without its leading and trailing blanks."""
+    text = line.text
+    lead = _LEADING_BLANK.match(text)
+    start = lead.end() if lead else 0
+    trail = _TRAILING_BLANK.search(text, start)
+    end = trail.start() if trail else len(text)
+    return line.start + start, line.start + end
+
+
+def propose(source: str, lines: Sequence[Line], ruleset: RuleSet) -> list[Edit]:
+    """Every normalisation edit inside line contents, in source order, overlaps resolved (first rule wins)."""
+    starts = [line.start for line in lines]
+    spans = [content_span(line) for line in lines]
+    proposals: list[tuple[int, int, int, Edit]] = []
+    rules: list[tuple[str, regex.Pattern[str], str]] = [(CONTROL_RULE, _CONTROL, "")]
+    rules += [(r.name, r.pattern, r.replace) for r in ruleset.normalize if ruleset.enabled(r.name)]
+    for order, (name, pattern, replace) in enumerate(rules):
+        for match in pattern.finditer(source):
+            start, end = match.span()
+            if start == end or "\n" in match.group():
+                continue
+            index = bisect.bisect_right(starts, start) - 1
+            content_start, content_end = spans[index]
+            if name != CONTROL_RULE:
+                start, end = max(start, content_start), min(end, content_end)
+                if start >= end:
+                    continue
+            inserted = match.expand(replace) if replace else ""
+            removed = source[start:end]
+            if inserted == removed:
+                continue
+            number = lines[index].number
+            edit = Edit(
+                rule=name,
+                action="replace" if inserted else "delete",
+                start=start,
+                end=end,
+                first_line=number,
+                last_line=number,
+                removed=removed,
+                inserted=inserted,
+            )
+            proposals.append((start, order, end, edit))
+    proposals.sort(key=lambda item: (item[0], item[1]))
+    accepted: list[Edit] = []
+    last_end = -1
+    for start, _order, end, edit in proposals:
+        if start >= last_end:
+            accepted.append(edit)
+            last_end = end
+    return accepted
+
+
+def line_pieces(source: str, lines: Sequence[Line], edits: Iterable[Edit]) -> list[tuple[Piece, ...]]:
+    """Apply ``edits`` (sorted, non-overlapping) and return each line's content as pieces."""
+    by_line: dict[int, list[Edit]] = {}
+    for edit in edits:
+        by_line.setdefault(edit.first_line, []).append(edit)
+    result: list[tuple[Piece, ...]] = []
+    for line in lines:
+        start, end = content_span(line)
+        pieces: list[Piece] = []
+        cursor = start
+        for edit in by_line.get(line.number, ()):
+            edit_start, edit_end = max(edit.start, start), min(edit.end, end)
+            if edit_start >= edit_end:
+                continue
+            if edit_start > cursor:
+                pieces.append(Piece(source[cursor:edit_start], cursor, edit_start))
+            if edit.inserted:
+                pieces.append(Piece(edit.inserted, edit_start, edit_end))
+            cursor = edit_end
+        if end > cursor:
+            pieces.append(Piece(source[cursor:end], cursor, end))
+        result.append(tuple(pieces))
+    return result

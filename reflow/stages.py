@@ -1,0 +1,28 @@
+"""The order of passes, as data: each stage lists its passes by stable dotted name, in the order they run.
+
+A rule set switches a pass off by naming it in ``[ruleset] disable``; an unknown name is an error at load
+time. Normalisation rules are named ``normalize.<rule name>`` from the rule file itself.
+"""
+
+from __future__ import annotations
+
+#: Decisions about the gap between two consecutive non-blank lines, first match wins.
+BREAK_PASSES: tuple[str, ...] = (
+    "breaks.unwrapped",  # one paragraph per line (not hard-wrapped) here: every line ends a paragraph
+    "breaks.no_line_start",  # next line starts with a mark that may not start a line: join
+    "breaks.no_line_end",  # line ends with a mark that may not end a line: join
+    "breaks.column_break",  # blank line after a full, unfinished line: column break, join
+    "breaks.blank_line",  # any other blank line: paragraph break
+    "breaks.short_line",  # a short line that ends a sentence (or a very short line): paragraph break
+    "breaks.indent",  # next line indented more than this one: paragraph break
+)
+
+#: How the two sides of a join are glued, first match wins.
+JOIN_PASSES: tuple[str, ...] = (
+    "join.hyphen",  # Latin word hyphenated at the line end
+    "join.cjk",  # either side is CJK: no space
+    "join.latin",  # two Latin words: one space
+)
+
+#: Every switchable pass, for validation of ``disable`` lists.
+PASS_NAMES: frozenset[str] = frozenset(BREAK_PASSES + JOIN_PASSES)
