@@ -17,7 +17,7 @@ def assemble(
     decisions: Sequence[Decision],
     joins: JoinRules,
 ) -> tuple[list[Block], list[Edit]]:
-    """Group the non-blank lines ``content`` into paragraphs as ``decisions`` say, joining as ``joins`` say."""
+    """Group the non-blank lines ``content`` into paragraphs as ``decisions`` say, glued as ``joins`` say."""
     blocks: list[Block] = []
     edits: list[Edit] = []
     current: list[Piece] = []

@@ -14,12 +14,18 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import regex
+
 from reflow.model import Line, Piece
 from reflow.ruleset import RuleSet
 from reflow.stages import BREAK_PASSES
+from reflow.width import display_width
 
-#: Lines wider than this times the region width are *wide* (headlines, spanning subtitles).
+#: Lines wider than this times the region width (plus two CJK characters of squeezed punctuation) are
+#: *wide*: headlines and subtitles spanning several columns.
 WIDE_FACTOR = 1.15
+WIDE_SLACK = 4
+_FIRST_TOKEN = regex.compile(r"\A(?:[\p{Latin}\p{N}][\p{Latin}\p{N}\p{Pd}.,%'’]*|\X)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,19 +72,22 @@ def regions(lines: Sequence[Line], texts: Sequence[str], window: int, rules: Bre
     chunk = max(1, window // 2)
     starts = range(0, len(lines), chunk)
     found: list[Region] = []
+    ratio = rules.ruleset.layout.full_ratio
+    finished = [rules.finished(text) for text in texts]
     for start in starts:
         low, high = max(0, start - chunk), min(len(lines), start + 2 * chunk)
-        counts: Counter[int] = Counter(line.width for line in lines[low:high])
-        width = _smoothed_mode(counts)
-        near = sum(n for w, n in counts.items() if abs(w - width) <= 2)
-        full = [
-            k
-            for k in range(low, high)
-            if lines[k].width >= width * rules.ruleset.layout.full_ratio and k + 1 < len(lines)
-        ]
-        finished = sum(1 for k in full if rules.finished(texts[k]))
-        unwrapped = len(full) >= 3 and finished >= 0.6 * len(full)
-        found.append(Region(width, near >= 3, unwrapped))
+        # the column width shows in lines broken mid-sentence; lines ending a sentence prove nothing
+        wrapped: Counter[int] = Counter(
+            lines[k].width for k in range(low, min(high, len(lines) - 1)) if not finished[k]
+        )
+        if not wrapped:
+            found.append(Region(float(max(line.width for line in lines[low:high])), False, True))
+            continue
+        width = _smoothed_mode(wrapped)
+        near = sum(1 for line in lines[low:high] if abs(line.width - width) <= 2)
+        full = [k for k in range(low, min(high, len(lines) - 1)) if lines[k].width >= width * ratio]
+        done = sum(1 for k in full if finished[k])
+        found.append(Region(width, near >= 3, len(full) >= 4 and done >= 0.75 * len(full)))
     return [found[i // chunk] for i in range(len(lines))]
 
 
@@ -126,12 +135,32 @@ class BreakRules:
         indent = 2 * self.ruleset.layout.first_line_indent if gap.paragraph_start else 0
         return max(1.0, gap.region.width - indent)
 
+    @staticmethod
+    def is_wide(line: Line, gap: Gap) -> bool:
+        return line.width > gap.region.width * WIDE_FACTOR + WIDE_SLACK
+
+    def fill(self, gap: Gap) -> float:
+        """Width of the line plus the first token of the next: what the line would need to take it.
+
+        A line is *full* when the next line's first word (or character, with the marks that may not
+        start a line) would not have fitted on it; measuring that, rather than the bare width, copes
+        with Latin words and digits in CJK columns and with squeezed punctuation.
+        """
+        text = gap.after_text
+        opening = len(text) - len(text.lstrip("".join(self.no_line_end)))
+        token = _FIRST_TOKEN.match(text, opening)
+        head = text[: token.end()] if token else text[: opening + 1]
+        rest = text[len(head) :]
+        head += rest[: len(rest) - len(rest.lstrip("".join(self.no_line_start)))]
+        ambiguous = self.ruleset.layout.ambiguous_wide
+        sep = 1 if head[:1].isascii() and gap.before_text[-1:].isascii() else 0
+        return gap.before.width + sep + display_width(head, ambiguous_wide=ambiguous)
+
     def is_full(self, gap: Gap) -> bool:
-        width = gap.before.width
-        if width > gap.region.width * WIDE_FACTOR:
+        if self.is_wide(gap.before, gap):
             # a wide line (spanning headline, subtitle) is full only if the next line is wide too
-            return gap.after.width > gap.region.width * WIDE_FACTOR
-        return width >= self.expected_width(gap) * self.ruleset.layout.full_ratio
+            return self.is_wide(gap.after, gap)
+        return self.fill(gap) > self.expected_width(gap) * self.ruleset.layout.full_ratio
 
     # --- passes, in the order of reflow.stages.BREAK_PASSES -------------------------------------
     def breaks_unwrapped(self, gap: Gap) -> Decision | None:
@@ -161,12 +190,16 @@ class BreakRules:
         return None
 
     def breaks_short_line(self, gap: Gap) -> Decision | None:
-        layout = self.ruleset.layout
-        width = gap.before.width
-        if width < gap.region.width * layout.very_short_ratio:
+        if self.is_wide(gap.before, gap):
+            if self.is_wide(gap.after, gap) and not self.finished(gap.before_text):
+                return None
+            return Decision(
+                False, "breaks.short_line", "a wide line above narrower ones, or ending a sentence"
+            )
+        if self.fill(gap) < gap.region.width * self.ruleset.layout.very_short_ratio:
             return Decision(False, "breaks.short_line", "very short line")
         if self.finished(gap.before_text):
-            if width < self.expected_width(gap) * layout.full_ratio:
+            if not self.is_full(gap):
                 return Decision(False, "breaks.short_line", "short line ending a sentence")
             if not gap.region.established:
                 return Decision(False, "breaks.short_line", "line ends a sentence; no column width to tell")

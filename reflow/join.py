@@ -77,7 +77,9 @@ class JoinRules:
             and self.evidence.prefers_joined(before.group(), after.group())
         )
         word = before.group() + ("" if drop else "-") + after.group()
-        return Joint("join.hyphen", "", drop_hyphen=drop, note=f"{'dropped' if drop else 'kept'} hyphen: {word}")
+        return Joint(
+            "join.hyphen", "", drop_hyphen=drop, note=f"{'dropped' if drop else 'kept'} hyphen: {word}"
+        )
 
     def join_cjk(self, left: str, right: str) -> Joint | None:
         a, b = left[-1:], right[:1]

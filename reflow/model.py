@@ -9,7 +9,7 @@ endings normalised to ``\\n``); line numbers are 1-based.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ class Piece:
     end: int
 
 
-class BlockKind(str, Enum):
+class BlockKind(StrEnum):
     """What a block is on the page."""
 
     PARAGRAPH = "paragraph"

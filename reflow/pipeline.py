@@ -2,15 +2,50 @@
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Sequence
+from dataclasses import replace
+
 from reflow import breaks, normalize
 from reflow.assemble import assemble
+from reflow.decode import decode
 from reflow.join import JoinRules, WordEvidence
-from reflow.model import Article, Document
+from reflow.model import Article, Document, Edit
 from reflow.ruleset import RuleSet
 from reflow.source import normalise_newlines, split_lines
 
 
-def convert(text: str, ruleset: RuleSet, *, source_name: str = "-") -> Document:
+def convert_bytes(
+    data: bytes, ruleset: RuleSet, *, source_name: str = "-", encoding: str = "auto"
+) -> Document:
+    """Decode ``data`` (recording every undecodable byte) and :func:`convert` it."""
+    decoded = decode(data, encoding)
+    text = decoded.text
+    shifts = _crlf_positions(text)
+    edits = [
+        replace(
+            edit,
+            start=edit.start - bisect.bisect_left(shifts, edit.start),
+            end=edit.end - bisect.bisect_left(shifts, edit.start),
+        )
+        for edit in decoded.edits
+    ]
+    return convert(text, ruleset, source_name=source_name, input_edits=edits)
+
+
+def _crlf_positions(text: str) -> list[int]:
+    """Offsets of the ``\\r`` of every CRLF pair (each removed by newline normalisation)."""
+    positions = []
+    at = text.find("\r\n")
+    while at != -1:
+        positions.append(at)
+        at = text.find("\r\n", at + 2)
+    return positions
+
+
+def convert(
+    text: str, ruleset: RuleSet, *, source_name: str = "-", input_edits: Sequence[Edit] = ()
+) -> Document:
     """Rebuild the paragraphs of a raw dump ``text`` under ``ruleset``.
 
     >>> from reflow.ruleset import load_ruleset
@@ -25,7 +60,7 @@ def convert(text: str, ruleset: RuleSet, *, source_name: str = "-") -> Document:
     content, decisions = breaks.decide_all(lines, pieces, ruleset)
     joins = JoinRules(ruleset, WordEvidence(source))
     blocks, join_edits = assemble(source, lines, pieces, content, decisions, joins)
-    edits = sorted(normal_edits + join_edits, key=lambda edit: (edit.start, edit.end))
+    edits = sorted([*input_edits, *normal_edits, *join_edits], key=lambda edit: (edit.start, edit.end))
     article = Article(id="a1", blocks=tuple(blocks))
     return Document(
         source_name=source_name,

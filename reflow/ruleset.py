@@ -3,14 +3,46 @@
 A rule file is validated once, at load time; every problem in it (and in the files it ``extends``) is
 reported together, with the file, the rule, the key, what is allowed and a did-you-mean. Passes then
 trust the compiled :class:`RuleSet` and never look at raw TOML.
+
+What a rule file may contain is declared in one place, :data:`_SPEC`: each table, each key, its type,
+range or allowed values, its default and whether it is required. Adding a table (``[markers]`` ...) means
+adding a frozen dataclass, a :data:`_SPEC` entry and a :class:`RuleSet` field of the same name; loading,
+validation, ``extends`` merging and :func:`describe` follow from the spec. docs/rules.md documents it.
 """
 
 from __future__ import annotations
 
+import difflib
+import functools
+import importlib
+import importlib.resources
+import os
+import tomllib
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal, get_args
 
 import regex
+
+from reflow.stages import PASS_NAMES
+
+__all__ = [
+    "Example",
+    "HyphenPolicy",
+    "JoinRules",
+    "LayoutRules",
+    "NormalizeRule",
+    "Problem",
+    "PunctuationRules",
+    "RuleFileError",
+    "RuleSet",
+    "builtin_rulesets",
+    "check_files",
+    "describe",
+    "load_ruleset",
+]
 
 HyphenPolicy = Literal["keep", "drop", "evidence"]
 
@@ -108,3 +140,983 @@ class RuleSet:
     def enabled(self, pass_name: str) -> bool:
         """Whether the pass or rule called ``pass_name`` (dotted) is switched on."""
         return pass_name not in self.disabled
+
+
+# --- Value types: how one key's TOML value is checked and converted -------------------------------------
+
+
+class _Invalid(Exception):
+    """A TOML value that does not fit its key; one message per thing wrong with it."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__(*messages)
+        self.messages = messages
+
+
+class _Type:
+    """Base of the value types: ``expected`` says in words what is allowed, ``check`` converts or raises."""
+
+    __slots__ = ()
+
+    @property
+    def expected(self) -> str:
+        raise NotImplementedError
+
+    def check(self, value: object) -> Any:
+        raise NotImplementedError
+
+    def wrong(self, value: object) -> _Invalid:
+        return _Invalid(f"expected {self.expected}, got {_show(value)}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Text(_Type):
+    non_empty: bool = False
+
+    @property
+    def expected(self) -> str:
+        return "a non-empty string" if self.non_empty else "a string"
+
+    def check(self, value: object) -> Any:
+        if not isinstance(value, str) or (self.non_empty and not value):
+            raise self.wrong(value)
+        return value
+
+
+_IDENTIFIER = regex.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True, slots=True)
+class _Name(_Type):
+    @property
+    def expected(self) -> str:
+        return "a name of ASCII letters, digits and underscores, not starting with a digit (like han_latin)"
+
+    def check(self, value: object) -> Any:
+        if not isinstance(value, str) or not _IDENTIFIER.fullmatch(value):
+            raise self.wrong(value)
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Flag(_Type):
+    @property
+    def expected(self) -> str:
+        return "true or false"
+
+    def check(self, value: object) -> Any:
+        if not isinstance(value, bool):
+            raise self.wrong(value)
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Number(_Type):
+    """A number in ``low .. high`` (``high`` None: no upper bound); ``whole`` for integers only."""
+
+    low: int
+    high: int | None
+    low_excluded: bool = False
+    whole: bool = False
+
+    @property
+    def expected(self) -> str:
+        kind = "a whole number" if self.whole else "a number"
+        if self.high is None:
+            return (
+                f"{kind} greater than {self.low}" if self.low_excluded else f"{kind} of at least {self.low}"
+            )
+        if self.low_excluded:
+            return f"{kind} between {self.low} and {self.high} ({self.low} excluded)"
+        return f"{kind} from {self.low} to {self.high}"
+
+    def check(self, value: object) -> Any:
+        # bool is an int in Python, but `true` is no number in a rule file.
+        allowed = (int,) if self.whole else (int, float)
+        if isinstance(value, bool) or not isinstance(value, allowed):
+            raise self.wrong(value)
+        above_low = value > self.low if self.low_excluded else value >= self.low
+        if not (above_low and (self.high is None or value <= self.high)):  # NaN fails both
+            raise self.wrong(value)
+        return value if self.whole else float(value)
+
+
+@dataclass(frozen=True, slots=True)
+class _Choice(_Type):
+    values: tuple[str, ...]
+
+    @property
+    def expected(self) -> str:
+        return "one of " + ", ".join(repr(v) for v in self.values)
+
+    def check(self, value: object) -> Any:
+        if value not in self.values:
+            hint = _did_you_mean(value, self.values) if isinstance(value, str) else ""
+            raise _Invalid(f"expected {self.expected}, got {_show(value)}{hint}")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Texts(_Type):
+    """A list of strings, returned as a tuple."""
+
+    non_empty: bool = False
+
+    @property
+    def expected(self) -> str:
+        return "a list of non-empty strings" if self.non_empty else "a list of strings"
+
+    def check(self, value: object) -> Any:
+        if not isinstance(value, list):
+            raise self.wrong(value)
+        bad = [
+            f"item {i}: expected {'a non-empty string' if self.non_empty else 'a string'}, got {_show(item)}"
+            for i, item in enumerate(value, 1)
+            if not isinstance(item, str) or (self.non_empty and not item)
+        ]
+        if bad:
+            raise _Invalid(*bad)
+        return tuple(value)
+
+
+@dataclass(frozen=True, slots=True)
+class _PassNames(_Texts):
+    """Dotted pass names; whether each one exists is checked once the rule set is resolved."""
+
+    non_empty: bool = True
+
+    @property
+    def expected(self) -> str:
+        return 'a list of pass names (like "join.latin" or "normalize.han_latin_space")'
+
+
+@dataclass(frozen=True, slots=True)
+class _Pairs(_Type):
+    """A list of ``[input, expected]`` string pairs, returned as a tuple of tuples."""
+
+    @property
+    def expected(self) -> str:
+        return 'a list of ["input", "expected output"] string pairs'
+
+    def check(self, value: object) -> Any:
+        if not isinstance(value, list):
+            raise self.wrong(value)
+        bad = [
+            f'item {i}: expected an ["input", "expected output"] pair of strings, got {_show(pair)}'
+            for i, pair in enumerate(value, 1)
+            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(s, str) for s in pair))
+        ]
+        if bad:
+            raise _Invalid(*bad)
+        return tuple((pair[0], pair[1]) for pair in value)
+
+
+# One character class: [...] (with escapes and POSIX [:name:] inside), \p{..}, \d-style escapes, an
+# escaped or plain single character, or '.', optionally after inline flags like (?i).
+_ONE_CHARACTER_CLASS = regex.compile(
+    r"""
+    (?:\(\?[a-zA-Z]+\))?
+    (?:
+        \[ \^? \]? (?: \[:\^?[A-Za-z]+:\] | \\. | [^\]\\] )* \]
+      | \\[pP](?:\{[^{}]*\}|[A-Za-z])
+      | \\N\{[^{}]*\}
+      | \\x[0-9A-Fa-f]{2} | \\u[0-9A-Fa-f]{4} | \\U[0-9A-Fa-f]{8}
+      | \\[dDsSwWhHvV]
+      | \\[^A-Za-z0-9]
+      | [^\\\[\](){}|*+?^$]
+    )
+    """,
+    regex.VERBOSE | regex.DOTALL,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern(_Type):
+    """A regular expression (``regex`` module syntax), returned compiled."""
+
+    one_character: bool = False
+
+    @property
+    def expected(self) -> str:
+        if self.one_character:
+            return r"a regular expression of one character class, like '[\p{Latin}\p{N}]' or '\S'"
+        return "a regular expression (Python regex module syntax)"
+
+    def check(self, value: object) -> Any:
+        if not isinstance(value, str):
+            raise self.wrong(value)
+        try:
+            compiled = regex.compile(value)
+        except regex.error as err:
+            raise _Invalid(_regex_error(value, err)) from None
+        if self.one_character and not _ONE_CHARACTER_CLASS.fullmatch(value):
+            raise _Invalid(
+                f"expected {self.expected}, got {_show(value)}: it is matched against one character, so "
+                "write a single [...] class (put alternatives inside the brackets, no quantifiers)"
+            )
+        return compiled
+
+
+@dataclass(frozen=True, slots=True)
+class _Scripts(_Type):
+    r"""Unicode script names as ``\p{...}`` understands them (Han, Latin, Hiragana ...), as a tuple."""
+
+    @property
+    def expected(self) -> str:
+        return 'a list of Unicode script names (like "Han", "Hiragana", "Latin")'
+
+    def check(self, value: object) -> Any:
+        names = _Texts(non_empty=True).check(value) if isinstance(value, list) else None
+        if names is None:
+            raise self.wrong(value)
+        bad = [
+            f"item {i}: {_unknown_script(name)}" for i, name in enumerate(names, 1) if not _is_script(name)
+        ]
+        if bad:
+            raise _Invalid(*bad)
+        return names
+
+
+@functools.cache
+def _is_script(name: str) -> bool:
+    # \p{Name} is how the join pass uses the name; \p{Script=Name} makes sure it is a script (not \p{L}).
+    try:
+        regex.compile(rf"\p{{{name}}}\p{{Script={name}}}")
+    except regex.error:
+        return False
+    return True
+
+
+@functools.cache
+def _script_names() -> tuple[str, ...]:
+    """Script names the regex module knows, for did-you-mean (its table is private: best effort)."""
+    try:
+        table = importlib.import_module("regex._regex_core").PROPERTIES["SCRIPT"][1]
+        return tuple(sorted(name.capitalize() for name in table if len(name) > 4 or name in ("HAN", "LAO")))
+    except (ImportError, AttributeError, KeyError, IndexError, TypeError):
+        return ("Arabic", "Bopomofo", "Cyrillic", "Greek", "Han", "Hangul", "Hiragana", "Katakana", "Latin")
+
+
+def _unknown_script(name: str) -> str:
+    loose = {n.upper(): n for n in _script_names()}
+    key = regex.sub(r"[\s_\-]", "", name).upper()
+    matches = difflib.get_close_matches(key, loose, n=1)
+    hint = f" (did you mean {loose[matches[0]]!r}?)" if matches else ""
+    return (
+        f"unknown Unicode script {name!r}{hint}; use script names as in \\p{{Han}}, "
+        "for example Han, Hiragana, Katakana, Hangul, Latin, Cyrillic"
+    )
+
+
+# --- The spec: every table and key a rule file may contain -----------------------------------------------
+
+_REQUIRED: Any = object()  # default of a required key
+_BAD: Any = object()  # value of a key that was present but invalid (already reported)
+
+#: How a table combines with the same table of the rule set it extends.
+#: own: not inherited; keys: key by key, the child wins; by_name: array items with the same ``name``
+#: replace the parent's, new ones are appended; append: the parent's items, then the child's.
+Merge = Literal["own", "keys", "by_name", "append"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    type: _Type
+    doc: str
+    default: Any = _REQUIRED
+
+    @property
+    def required(self) -> bool:
+        return self.default is _REQUIRED
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    doc: str
+    keys: Mapping[str, _Key]
+    merge: Merge
+    array: bool = False
+    #: Builds the compiled object from the checked values (one per item for arrays); None: handled apart.
+    make: Callable[..., Any] | None = None
+    #: Cross-key checks of one checked item/table: yields (key, message) for each problem.
+    check: Callable[[Mapping[str, Any]], Iterable[tuple[str, str]]] | None = None
+
+
+def _make_normalize_rule(
+    name: str,
+    description: str,
+    pattern: regex.Pattern[str],
+    replace: str,
+    examples: tuple[tuple[str, str], ...],
+) -> NormalizeRule:
+    return NormalizeRule(f"normalize.{name}", description, pattern, replace, examples)
+
+
+def _check_replacement(rule: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    pattern, replace = rule.get("pattern"), rule.get("replace")
+    if isinstance(pattern, regex.Pattern) and isinstance(replace, str):
+        try:
+            # Group references are only resolved against a match: make one that always matches "" and
+            # has the same groups (unmatched groups expand to "").
+            probe = regex.compile(f"(?:{pattern.pattern}\n)|", pattern.flags).match("")
+            if probe is not None:
+                probe.expand(replace)
+        except (regex.error, IndexError) as err:
+            message = (
+                f"invalid replacement {_show(replace)}: {err}; refer to groups of the pattern as \\1 or "
+                "\\g<name>, and write a literal backslash as \\\\"
+            )
+            yield "replace", message
+
+
+def _ratio(doc: str) -> _Key:
+    return _Key(_Number(0, 1, low_excluded=True), doc)
+
+
+_SPEC: dict[str, _Table] = {
+    "ruleset": _Table(
+        "Name of the rule set, what it extends and which passes it switches off.",
+        {
+            "name": _Key(_Text(non_empty=True), "Name shown in output and by `reflow rules list`."),
+            "description": _Key(_Text(), "One line saying what the rule set is for.", ""),
+            "extends": _Key(_Text(non_empty=True), "Built-in name or path (relative to this file).", None),
+            "disable": _Key(_PassNames(), "Passes and normalize rules switched off.", ()),
+            "enable": _Key(_PassNames(), "Passes switched back on that the extended set disabled.", ()),
+        },
+        merge="own",
+    ),
+    "layout": _Table(
+        "How line widths are judged.",
+        {
+            "full_ratio": _ratio("A line at least this fraction of the full-line width counts as full."),
+            "very_short_ratio": _ratio("A line shorter than this fraction ends its paragraph."),
+            "first_line_indent": _Key(
+                _Number(0, 8, whole=True), "Characters of first-line indentation the extraction dropped."
+            ),
+            "window": _Key(_Number(5, None, whole=True), "Lines per window when estimating the full width."),
+            "max_line_width": _Key(
+                _Number(1, None, whole=True), "Lines wider than this (display columns) are not hard-wrapped."
+            ),
+            "ambiguous_wide": _Key(_Flag(), "Count East Asian Ambiguous characters as wide."),
+        },
+        merge="keys",
+        make=LayoutRules,
+    ),
+    "punctuation": _Table(
+        "Which characters end sentences, close them, and may not start or end a line.",
+        {
+            "terminal": _Key(_Text(), "Sentence-final marks."),
+            "closers": _Key(_Text(), "Closing marks that may follow a terminal mark."),
+            "no_line_start": _Key(_Text(), "Marks that never start a line."),
+            "no_line_end": _Key(_Text(), "Marks that never end a line."),
+            "paragraph_end": _Key(_Texts(non_empty=True), "Other line endings that may close a paragraph."),
+        },
+        merge="keys",
+        make=PunctuationRules,
+    ),
+    "join": _Table(
+        "How two hard-wrapped lines are joined back.",
+        {
+            "no_space_scripts": _Key(_Scripts(), "Scripts that join across a line break with no space."),
+            "space_before": _Key(_Pattern(one_character=True), "Last character that allows a joining space."),
+            "space_after": _Key(_Pattern(one_character=True), "First character that allows a joining space."),
+            "hyphens": _Key(_Text(), "Characters that are a line-end hyphen between two letters."),
+            "hyphen_policy": _Key(_Choice(get_args(HyphenPolicy)), "What to do with a line-end hyphen."),
+        },
+        merge="keys",
+        make=JoinRules,
+    ),
+    "normalize": _Table(
+        "Regex replacements applied to each source line.",
+        {
+            "name": _Key(_Name(), "Rule name; the pass is called normalize.<name>."),
+            "description": _Key(_Text(), "What the rule fixes.", ""),
+            "pattern": _Key(_Pattern(), "Regular expression to find."),
+            "replace": _Key(_Text(), "Replacement template; empty deletes the match.", ""),
+            "examples": _Key(_Pairs(), "[input, expected] pairs, run as tests.", ()),
+        },
+        merge="by_name",
+        array=True,
+        make=_make_normalize_rule,
+        check=_check_replacement,
+    ),
+    "examples": _Table(
+        "Whole conversion examples, run as tests.",
+        {
+            "title": _Key(_Text(), "What the example shows.", ""),
+            "input": _Key(_Text(), "Raw text as extracted."),
+            "expected": _Key(_Texts(), "The paragraphs it must give."),
+        },
+        merge="append",
+        array=True,
+        make=Example,
+    ),
+}
+
+
+# --- Messages ----------------------------------------------------------------------------------------------
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    matches = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {matches[0]!r}?)" if matches else ""
+
+
+def _show(value: object, limit: int = 60) -> str:
+    """A TOML-ish rendering of a value for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        text = "[" + ", ".join(_show(item, limit) for item in value) + "]"
+    elif isinstance(value, str):
+        # As a TOML literal string where possible, so a regex shows with the backslashes the file has.
+        text = f"'{value}'" if "'" not in value and value.isprintable() else _toml(value)
+    else:
+        text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _display_width(text: str) -> int:
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text
+    )
+
+
+def _caret(text: str, position: int, room: int = 30) -> str:
+    """Two indented lines: an excerpt of ``text`` around ``position`` and a caret under it."""
+    text = regex.sub(r"[\t\n\r\f\v]", " ", text)
+    start, end = max(0, position - room), min(len(text), position + room)
+    before = ("…" if start else "") + text[start:position]
+    excerpt = before + text[position:end] + ("…" if end < len(text) else "")
+    return f"\n    {excerpt}\n    {' ' * _display_width(before)}^"
+
+
+def _regex_error(pattern: str, err: regex.error) -> str:
+    message = str(getattr(err, "msg", "") or err)
+    position = getattr(err, "pos", None)
+    if not isinstance(position, int):
+        return f"invalid regular expression: {message}"
+    return (
+        f"invalid regular expression: {message} at position {position} (counting from 0)"
+        f"{_caret(pattern, position)}"
+    )
+
+
+def _allowed_keys(table: str) -> str:
+    return ", ".join(_SPEC[table].keys)
+
+
+def _home_of(key: str) -> str:
+    homes = [f"[{t}]" if not spec.array else f"[[{t}]]" for t, spec in _SPEC.items() if key in spec.keys]
+    return f"; {key!r} belongs in {' or '.join(homes)}" if homes else ""
+
+
+# --- Reading and checking one file -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """A rule file: its resolved path and the name shown in messages."""
+
+    path: Path
+    display: str
+
+
+@dataclass(slots=True)
+class _Layer:
+    """One rule file's own content, checked: values converted, invalid ones replaced by ``_BAD``."""
+
+    tables: dict[str, dict[str, Any]]
+    arrays: dict[str, list[dict[str, Any]]]
+    problems: list[Problem]
+
+
+_TOML_POSITION = regex.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
+
+
+def _read(source: _Source) -> tuple[dict[str, Any] | None, list[Problem]]:
+    def problem(message: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(source.display, "", "", message)]
+
+    try:
+        text = source.path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return problem("no such file; give the path of a .toml rule file or a built-in name")
+    except UnicodeDecodeError as err:
+        return problem(f"not UTF-8 text ({err.reason} at byte {err.start}); save the file as UTF-8")
+    except OSError as err:
+        return problem(f"cannot read the file: {err.strerror}")
+    try:
+        return tomllib.loads(text), []
+    except tomllib.TOMLDecodeError as err:
+        message = str(err)
+        found = _TOML_POSITION.search(message)
+        reason = message[: found.start()] if found else message
+        if found and found.group(1):
+            line, column = int(found.group(1)), int(found.group(2))
+            source_line = text.splitlines()[line - 1] if line <= len(text.splitlines()) else ""
+            where = f"at line {line}, column {column}: {reason}{_caret(source_line, column - 1, room=60)}"
+        else:
+            where = f"at the end of the file: {reason} (an unclosed bracket, quote or table?)"
+        return problem(f"TOML syntax error {where}\n    fix the syntax (see https://toml.io/en/v1.0.0)")
+
+
+def _check_layer(source: _Source, data: Mapping[str, Any]) -> _Layer:
+    layer = _Layer({}, {}, [])
+    problems = layer.problems
+    for table, content in data.items():
+        spec = _SPEC.get(table)
+        if spec is None:
+            if isinstance(content, dict | list):
+                hint = _did_you_mean(table, _SPEC)
+                message = f"unknown table {table!r}{hint}; allowed tables: {', '.join(_SPEC)}"
+            else:
+                message = f"key {table!r} is outside any table{_home_of(table)}"
+            problems.append(Problem(source.display, table, "", message))
+        elif spec.array:
+            if not isinstance(content, list) or not all(isinstance(item, dict) for item in content):
+                problems.append(
+                    Problem(source.display, table, "", f"expected [[{table}]] entries (an array of tables)")
+                )
+                continue
+            layer.arrays[table] = [
+                _check_table(source, table, _item_label(table, spec, item, i), item, problems)
+                for i, item in enumerate(content, 1)
+            ]
+            _check_unique_names(source, table, spec, layer.arrays[table], problems)
+        elif not isinstance(content, dict):
+            problems.append(
+                Problem(source.display, table, "", f"expected a [{table}] table, got {_show(content)}")
+            )
+        else:
+            layer.tables[table] = _check_table(source, table, table, content, problems)
+    for table, spec in _SPEC.items():
+        if spec.merge == "own" and table not in layer.tables and not spec.array:
+            # Report its required keys as missing (e.g. the [ruleset] name).
+            layer.tables[table] = _check_table(source, table, table, {}, problems)
+    return layer
+
+
+def _item_label(table: str, spec: _Table, item: Mapping[str, Any], index: int) -> str:
+    name = item.get("name")
+    if "name" in spec.keys and isinstance(name, str) and name:
+        return f"{table}.{name}"
+    return f"{table}[{index}]"
+
+
+def _check_table(
+    source: _Source, table: str, label: str, raw: Mapping[str, Any], problems: list[Problem]
+) -> dict[str, Any]:
+    spec = _SPEC[table]
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        key_spec = spec.keys.get(key)
+        if key_spec is None:
+            problems.append(
+                Problem(
+                    source.display,
+                    label,
+                    key,
+                    f"unknown key{_did_you_mean(key, spec.keys)}; allowed keys in "
+                    f"{'[[' + table + ']]' if spec.array else '[' + table + ']'}: {_allowed_keys(table)}",
+                )
+            )
+            continue
+        try:
+            values[key] = key_spec.type.check(value)
+        except _Invalid as invalid:
+            values[key] = _BAD
+            problems.extend(Problem(source.display, label, key, message) for message in invalid.messages)
+    # Keys of inherited tables may come from the extended rule set: checked after merging instead.
+    if spec.merge != "keys":
+        for key, key_spec in spec.keys.items():
+            if key_spec.required and key not in values:
+                what = f"every [[{table}]] entry" if spec.array else f"[{table}]"
+                problems.append(
+                    Problem(
+                        source.display, label, key, f"missing; {what} needs {key} = {key_spec.type.expected}"
+                    )
+                )
+    if spec.check is not None:
+        problems.extend(Problem(source.display, label, key, message) for key, message in spec.check(values))
+    return values
+
+
+def _check_unique_names(
+    source: _Source, table: str, spec: _Table, items: Sequence[Mapping[str, Any]], problems: list[Problem]
+) -> None:
+    if "name" not in spec.keys:
+        return
+    seen: set[str] = set()
+    for item in items:
+        name = item.get("name")
+        if isinstance(name, str) and name in seen:
+            problems.append(
+                Problem(
+                    source.display,
+                    f"{table}.{name}",
+                    "name",
+                    f"{name!r} is used by two [[{table}]] entries in this file; rename one (to replace a "
+                    "rule of the extended rule set, one entry with its name is enough)",
+                )
+            )
+        elif isinstance(name, str):
+            seen.add(name)
+
+
+# --- Finding rule files ------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _builtin_dir() -> Path:
+    try:
+        found = importlib.resources.files("reflow.builtin_rules")
+    except ImportError:
+        found = None
+    if isinstance(found, Path) and found.is_dir():
+        return found.resolve()
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def _builtin_names() -> list[str]:
+    return sorted(path.stem for path in _builtin_dir().glob("*.toml"))
+
+
+def _builtin_source(path: Path) -> _Source:
+    return _Source(path, f"rules/{path.name}")
+
+
+def _is_builtin(source: _Source) -> bool:
+    return source.path.parent == _builtin_dir()
+
+
+def _looks_like_name(text: str) -> bool:
+    return not text.endswith(".toml") and "/" not in text and os.sep not in text
+
+
+def _locate(reference: str | Path, base: _Source | None) -> _Source | str:
+    """The rule file a built-in name or a path refers to, or a message saying why there is none.
+
+    Paths in ``extends`` are relative to the extending file (``base``); others to the working directory.
+    """
+    if isinstance(reference, str) and _looks_like_name(reference):
+        path = _builtin_dir() / f"{reference}.toml"
+        if path.is_file():
+            return _builtin_source(path)
+        names = _builtin_names()
+        return (
+            f"unknown rule set {reference!r}{_did_you_mean(reference, names)}; built-in rule sets: "
+            f"{', '.join(names)}; to use a file, give its path ending in .toml"
+        )
+    path = Path(reference)
+    display = str(reference)
+    if base is not None and not path.is_absolute():
+        path = base.path.parent / path
+        display = os.path.normpath(os.path.join(os.path.dirname(base.display), reference))
+    if not path.is_file():
+        if base is not None:
+            return f"no such file: {display} (paths in extends are relative to the extending file)"
+        builtins = ", ".join(_builtin_names())
+        return f"no such file: {display}; give the path of a .toml rule file or a built-in name ({builtins})"
+    resolved = path.resolve()
+    if resolved.parent == _builtin_dir():
+        return _builtin_source(resolved)
+    return _Source(resolved, display)
+
+
+# --- Resolving extends and merging -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Resolved:
+    """A rule file merged with everything it extends, checked; buildable when ``problems`` is empty."""
+
+    files: tuple[str, ...]
+    ruleset: Mapping[str, Any]  # the file's own [ruleset] table
+    tables: Mapping[str, Mapping[str, Any]]
+    arrays: Mapping[str, tuple[Mapping[str, Any], ...]]
+    disabled: frozenset[str]
+    problems: tuple[Problem, ...]
+    #: False when a file in the chain could not be read: gaps are then no fault of this file.
+    complete: bool
+
+
+_RESOLVED_BUILTINS: dict[Path, _Resolved] = {}
+
+
+def _resolve(source: _Source, chain: tuple[_Source, ...] = ()) -> _Resolved:
+    if _is_builtin(source) and source.path in _RESOLVED_BUILTINS:
+        return _RESOLVED_BUILTINS[source.path]
+    resolved = _resolve_uncached(source, chain)
+    if _is_builtin(source) and not resolved.problems:
+        _RESOLVED_BUILTINS[source.path] = resolved
+    return resolved
+
+
+def _resolve_uncached(source: _Source, chain: tuple[_Source, ...]) -> _Resolved:
+    data, read_problems = _read(source)
+    if data is None:
+        return _Resolved((source.display,), {}, {}, {}, frozenset(), tuple(read_problems), complete=False)
+    layer = _check_layer(source, data)
+    problems = layer.problems
+    own = layer.tables["ruleset"]
+
+    parent: _Resolved | None = None
+    complete = own.get("extends") is not _BAD
+    extends = own.get("extends")
+    if isinstance(extends, str):
+        target = _locate(extends, source)
+        if isinstance(target, str):
+            problems.append(Problem(source.display, "ruleset", "extends", target))
+            complete = False
+        elif target.path in {s.path for s in (*chain, source)}:
+            start = next(i for i, s in enumerate((*chain, source)) if s.path == target.path)
+            cycle = " -> ".join(s.display for s in (*chain, source, target)[start:])
+            problems.append(
+                Problem(
+                    source.display,
+                    "ruleset",
+                    "extends",
+                    f"extends makes a cycle: {cycle}; a rule set cannot extend itself, remove one extends",
+                )
+            )
+            complete = False
+        else:
+            parent = _resolve(target, (*chain, source))
+            complete = parent.complete
+
+    tables = {
+        table: {**(parent.tables.get(table, {}) if parent else {}), **layer.tables.get(table, {})}
+        for table, spec in _SPEC.items()
+        if spec.merge == "keys"
+    }
+    arrays = {
+        table: _merge_items(parent.arrays.get(table, ()) if parent else (), layer.arrays.get(table, []), spec)
+        for table, spec in _SPEC.items()
+        if spec.array
+    }
+    disable, enable = (v if isinstance(v, tuple) else () for v in (own.get("disable"), own.get("enable")))
+    inherited = parent.disabled if parent else frozenset()
+    disabled = (inherited - set(enable)) | set(disable)
+
+    _check_pass_names(source, layer, arrays, complete, problems)
+    if complete:
+        problems.extend(
+            Problem(
+                source.display,
+                table,
+                key,
+                f"missing; set {key} = {key_spec.type.expected} in [{table}], or extend a rule set that "
+                'defines it (extends = "latin" defines every key)',
+            )
+            for table, spec in _SPEC.items()
+            if spec.merge == "keys"
+            for key, key_spec in spec.keys.items()
+            if key_spec.required and key not in tables[table]
+        )
+    return _Resolved(
+        files=(source.display, *(parent.files if parent else ())),
+        ruleset=own,
+        tables=tables,
+        arrays=arrays,
+        disabled=frozenset(disabled),
+        problems=(*problems, *(parent.problems if parent else ())),
+        complete=complete,
+    )
+
+
+def _merge_items(
+    inherited: Sequence[Mapping[str, Any]], own: Sequence[Mapping[str, Any]], spec: _Table
+) -> tuple[Mapping[str, Any], ...]:
+    merged = list(inherited)
+    if spec.merge == "by_name":
+        position = {item["name"]: i for i, item in enumerate(merged) if isinstance(item.get("name"), str)}
+        for item in own:
+            name = item.get("name")
+            if isinstance(name, str) and name in position:
+                merged[position[name]] = item
+            else:
+                if isinstance(name, str):
+                    position[name] = len(merged)
+                merged.append(item)
+    else:
+        merged.extend(own)
+    return tuple(merged)
+
+
+def _check_pass_names(
+    source: _Source,
+    layer: _Layer,
+    arrays: Mapping[str, Sequence[Mapping[str, Any]]],
+    complete: bool,
+    problems: list[Problem],
+) -> None:
+    """Names in this file's disable/enable lists must be passes of the resolved rule set."""
+    rules = {f"normalize.{item['name']}" for item in arrays["normalize"] if isinstance(item.get("name"), str)}
+    known = sorted(PASS_NAMES | rules)
+    for table, spec in _SPEC.items():
+        for key, key_spec in spec.keys.items():
+            names = layer.tables.get(table, {}).get(key)
+            if not isinstance(key_spec.type, _PassNames) or not isinstance(names, tuple):
+                continue
+            for name in names:
+                # With part of the chain unreadable, its normalize rules are unknown: do not guess.
+                if name in known or (not complete and name.startswith("normalize.")):
+                    continue
+                problems.append(
+                    Problem(
+                        source.display,
+                        table,
+                        key,
+                        f"unknown pass {name!r}{_did_you_mean(name, known)}; "
+                        f"known passes: {', '.join(known)}",
+                    )
+                )
+    own = layer.tables.get("ruleset", {})
+    disable, enable = own.get("disable"), own.get("enable")
+    if isinstance(disable, tuple) and isinstance(enable, tuple):
+        for name in sorted(set(disable) & set(enable)):
+            problems.append(
+                Problem(
+                    source.display,
+                    "ruleset",
+                    "enable",
+                    f"{name!r} is both in disable and in enable; keep it in one of them",
+                )
+            )
+
+
+# --- Building the compiled rule set ------------------------------------------------------------------------
+
+
+def _with_defaults(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    keys = _SPEC[table].keys
+    return {key: values.get(key, key_spec.default) for key, key_spec in keys.items()}
+
+
+def _build(resolved: _Resolved) -> RuleSet:
+    if resolved.problems:
+        raise RuleFileError(list(resolved.problems))
+    parts: dict[str, Any] = {}
+    for table, spec in _SPEC.items():
+        if spec.make is None:
+            continue
+        if spec.array:
+            parts[table] = tuple(spec.make(**_with_defaults(table, item)) for item in resolved.arrays[table])
+        else:
+            parts[table] = spec.make(**_with_defaults(table, resolved.tables[table]))
+    own = _with_defaults("ruleset", resolved.ruleset)
+    return RuleSet(
+        name=own["name"],
+        description=own["description"],
+        files=resolved.files,
+        disabled=resolved.disabled,
+        **parts,
+    )
+
+
+@functools.cache
+def _load_builtin(path: Path) -> RuleSet:
+    return _build(_resolve(_builtin_source(path)))
+
+
+# --- Public API --------------------------------------------------------------------------------------------
+
+
+def load_ruleset(name_or_path: str | Path) -> RuleSet:
+    """Load, check and compile a rule set: a built-in name (``"zh-newspaper"``) or a path to a .toml file.
+
+    A string without a slash that does not end in ``.toml`` is a built-in name. Raises
+    :class:`RuleFileError` listing every problem in the file and the files it extends.
+    """
+    source = _locate(name_or_path, None)
+    if isinstance(source, str):
+        raise RuleFileError([Problem(str(name_or_path), "", "", source)])
+    if _is_builtin(source):
+        return _load_builtin(source.path)
+    return _build(_resolve(source))
+
+
+def builtin_rulesets() -> list[tuple[str, str]]:
+    """``(name, description)`` of every built-in rule set, sorted by name; the name is what to load."""
+    result = []
+    for name in _builtin_names():
+        try:
+            data = tomllib.loads((_builtin_dir() / f"{name}.toml").read_text(encoding="utf-8"))
+            description = data.get("ruleset", {}).get("description", "")
+        except (OSError, tomllib.TOMLDecodeError, AttributeError):
+            description = ""  # a broken file still shows up; loading it reports what is wrong
+        result.append((name, description if isinstance(description, str) else ""))
+    return result
+
+
+def check_files(paths: list[str]) -> list[Problem]:
+    """Every problem in the given rule files (and the files they extend), without raising; [] when all good.
+
+    A problem in a file extended by several of them is listed once.
+    """
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            load_ruleset(path)
+        except RuleFileError as err:
+            problems.extend(p for p in err.problems if p not in problems)
+    return problems
+
+
+def describe(ruleset: RuleSet) -> str:
+    """The resolved rule set as rule-file TOML: every table, key and value, inherited ones included.
+
+    The text loads back as an equivalent rule set, except that [[examples]] are only counted.
+    """
+    out = [
+        f"# Rule set {ruleset.name!r} resolved from {', '.join(ruleset.files)}",
+        "",
+        "[ruleset]",
+        f"name = {_toml(ruleset.name)}",
+        f"description = {_toml(ruleset.description)}",
+        f"disable = {_toml(sorted(ruleset.disabled))}",
+    ]
+    out.append("# passes:")
+    for name in sorted(PASS_NAMES | {rule.name for rule in ruleset.normalize}):
+        out.append(f"#   {name:<32} {'on' if ruleset.enabled(name) else 'off'}")
+    for table, spec in _SPEC.items():
+        if spec.make is None:
+            continue
+        value = getattr(ruleset, table)
+        if not spec.array:
+            out += ["", f"[{table}]", *(f"{key} = {_toml(getattr(value, key))}" for key in spec.keys)]
+        elif table == "examples":
+            out += ["", f"# [[examples]]: {len(value)} (not shown)"]
+        else:
+            for item in value:
+                out += ["", f"[[{table}]]"]
+                for key in spec.keys:
+                    field_value = getattr(item, key)
+                    if key == "name":
+                        field_value = field_value.removeprefix(f"{table}.")
+                    out.append(f"{key} = {_toml(field_value)}")
+    return "\n".join(out) + "\n"
+
+
+def _toml(value: object, nested_ok: bool = True) -> str:
+    """A TOML literal for a compiled value (patterns as their source, literal strings when possible)."""
+    if isinstance(value, regex.Pattern):
+        source = value.pattern
+        if "'" not in source and source.isprintable():
+            return f"'{source}'"
+        value = source
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        return '"' + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in escaped) + '"'
+    if isinstance(value, list | tuple):
+        items = [_toml(item, nested_ok=False) for item in value]
+        one_line = "[" + ", ".join(items) + "]"
+        if len(one_line) <= 100 or not nested_ok:
+            return one_line
+        return "[\n" + "".join(f"  {item},\n" for item in items) + "]"
+    return repr(value)

@@ -1,0 +1,148 @@
+"""The ``reflow`` command line: ``convert`` and ``rules {check,list,show}``.
+
+Errors are one line on stderr and exit status 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from reflow import __version__
+from reflow.explain import format_log
+from reflow.pipeline import convert_bytes
+from reflow.render import FORMATS, render
+from reflow.ruleset import RuleFileError, RuleSet, builtin_rulesets, check_files, describe, load_ruleset
+
+DEFAULT_RULESET = "zh-newspaper"
+
+
+class UsageError(Exception):
+    """A problem the user can fix: bad path, unreadable file, bad rule file."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reflow",
+        description="Rebuild clean, structured articles from raw newspaper text dumps.",
+    )
+    parser.add_argument("--version", action="version", version=f"reflow {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    conv = commands.add_parser("convert", help="convert a raw dump to TEI, HTML, JSON or text")
+    conv.add_argument("input", metavar="INPUT", help="a raw text dump, or - for standard input")
+    conv.add_argument(
+        "-r",
+        "--rules",
+        default=DEFAULT_RULESET,
+        metavar="RULESET|FILE",
+        help=f"built-in rule set name or a rule file (default: {DEFAULT_RULESET})",
+    )
+    conv.add_argument("--to", choices=FORMATS, default="tei", help="output format (default: tei)")
+    conv.add_argument("-o", "--output", metavar="OUT", help="write here instead of standard output")
+    conv.add_argument(
+        "--encoding", default="auto", help="input encoding, or auto to detect it (default: auto)"
+    )
+    conv.add_argument(
+        "--explain", action="store_true", help="print every edit with the rule that made it, on stderr"
+    )
+
+    rules = commands.add_parser("rules", help="list, show and check rule sets")
+    rule_commands = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
+    check = rule_commands.add_parser("check", help="validate rule files, reporting every problem")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    rule_commands.add_parser("list", help="list the built-in rule sets")
+    show = rule_commands.add_parser("show", help="print a resolved rule set")
+    show.add_argument("name", metavar="NAME|FILE")
+    return parser
+
+
+def _read_input(name: str) -> bytes:
+    if name == "-":
+        return sys.stdin.buffer.read()
+    path = Path(name)
+    if path.is_dir():
+        raise UsageError(f"{name}: is a directory; give a text file")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{name}: no such file") from None
+    except OSError as error:
+        raise UsageError(f"{name}: cannot read ({error.strerror})") from None
+
+
+def _write_output(text: str, name: str | None) -> None:
+    if name is None or name == "-":
+        sys.stdout.buffer.write(text.encode("utf-8", "surrogatepass"))
+        sys.stdout.flush()
+        return
+    try:
+        Path(name).write_text(text, encoding="utf-8", errors="surrogatepass")
+    except OSError as error:
+        raise UsageError(f"{name}: cannot write ({error.strerror})") from None
+
+
+def _load(name: str) -> RuleSet:
+    try:
+        return load_ruleset(name)
+    except RuleFileError as error:
+        count = len(error.problems)
+        first = error.problems[0] if error.problems else "unknown problem"
+        more = f" (and {count - 1} more; run 'reflow rules check {name}')" if count > 1 else ""
+        raise UsageError(f"rule set {name}: {first}{more}") from None
+
+
+def _convert(args: argparse.Namespace) -> int:
+    ruleset = _load(args.rules)
+    data = _read_input(args.input)
+    try:
+        document = convert_bytes(
+            data, ruleset, source_name="<stdin>" if args.input == "-" else args.input, encoding=args.encoding
+        )
+    except LookupError:
+        raise UsageError(f"unknown encoding {args.encoding!r}; use a Python codec name or auto") from None
+    _write_output(render(document, args.to), args.output)
+    if args.explain:
+        sys.stderr.write(format_log(document))
+    return 0
+
+
+def _rules(args: argparse.Namespace) -> int:
+    if args.rules_command == "list":
+        for name, description in builtin_rulesets():
+            print(f"{name:<16} {description}")
+        return 0
+    if args.rules_command == "show":
+        print(describe(_load(args.name)), end="")
+        return 0
+    problems = check_files(args.files)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {len(args.files)} file(s)", file=sys.stderr)
+        return 2
+    print(f"{len(args.files)} file(s) OK")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``reflow`` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "convert":
+            return _convert(args)
+        return _rules(args)
+    except UsageError as error:
+        print(f"reflow: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("reflow: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,107 @@
+"""Invariants of the pipeline, checked on generated input with hypothesis."""
+
+from __future__ import annotations
+
+import json
+
+import lxml.etree as etree
+import lxml.html
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from reflow import convert, load_ruleset
+from reflow.render import render
+from reflow.render.tei import tei_schema
+from reflow.width import display_width
+from tests.strategies import Dump, dumps, ends_sentence, paragraphs
+
+ZH = load_ruleset("zh-newspaper")
+
+
+def body_texts(dump_text: str) -> list[str]:
+    document = convert(dump_text, ZH)
+    return [block.text for article in document.articles for block in article.blocks]
+
+
+def unambiguous(dump: Dump) -> bool:
+    """A full inner line that ends a sentence can only be told from a paragraph end by the column width
+    of the region: require enough full lines that the width is known, and few such lines."""
+    inner = [line for lines in dump.wrapped for line in lines[:-1]]
+    finished = sum(1 for line in inner if ends_sentence(line))
+    full = [line for line in inner if abs(display_width(line, ambiguous_wide=True) - dump.width) <= 2]
+    if finished and not (len(full) >= 4 and finished * 4 <= len(inner)):
+        return False
+    # most full lines ending a sentence is what one-paragraph-per-line text looks like
+    every = [line for lines in dump.wrapped for line in lines][:-1]
+    wide = [line for line in every if display_width(line, ambiguous_wide=True) >= dump.width * 0.8]
+    return not wide or sum(1 for line in wide if ends_sentence(line)) < 0.6 * len(wide)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(dumps())
+def test_wrap_invariance(dump: Dump) -> None:
+    """Hard-wrapped paragraphs (with column breaks) reflow back to exactly the same paragraphs."""
+    assume(unambiguous(dump))
+    assert body_texts(dump.text) == dump.paragraphs
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(min_size=0, max_size=400))
+def test_no_silent_loss(text: str) -> None:
+    """Every non-whitespace input character is in the output, or removed by an edit that says why."""
+    document = convert(text, ZH)
+    kept = [False] * len(document.source)
+    for article in document.articles:
+        for block in article.blocks:
+            for piece in block.pieces:
+                if piece.text == document.source[piece.start : piece.end]:
+                    for i in range(piece.start, piece.end):
+                        kept[i] = True
+    for edit in document.edits:
+        if edit.rule and edit.action in {"delete", "replace", "break", "join", "heal-column-break"}:
+            for i in range(edit.start, edit.end):
+                kept[i] = True
+    lost = [ch for ch, ok in zip(document.source, kept, strict=True) if not ok and not ch.isspace()]
+    assert lost == []
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(paragraphs(), min_size=1, max_size=6))
+def test_idempotence(paras: list[str]) -> None:
+    """Converting the text output again changes nothing."""
+    first = render(convert("\n".join(paras) + "\n", ZH), "text")
+    second = render(convert(first, ZH), "text")
+    assert second == first
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(dumps())
+def test_idempotence_of_reflowed_dumps(dump: Dump) -> None:
+    first = render(convert(dump.text, ZH), "text")
+    assert render(convert(first, ZH), "text") == first
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        st.text(),
+        st.text(alphabet=st.characters(codec=None, categories=["Cc", "Cs", "Co", "Zs", "Lo", "Po"])),
+        st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=5), st.integers(200, 3000)),
+    )
+)
+def test_valid_output_for_any_input(text: str) -> None:
+    """For any input, the TEI validates, the HTML parses and the JSON loads."""
+    document = convert(text, ZH)
+    tei = etree.fromstring(render(document, "tei").encode("utf-8"))
+    assert tei_schema().validate(tei), tei_schema().error_log
+    lxml.html.document_fromstring(render(document, "html").encode("utf-8"))
+    data = json.loads(render(document, "json"))
+    assert isinstance(data["articles"], list)
+
+
+@settings(max_examples=50, suppress_health_check=[HealthCheck.too_slow])
+@given(dumps())
+def test_determinism(dump: Dump) -> None:
+    """Same input, same rules: byte-identical output in every format."""
+    for fmt in ("tei", "html", "json", "text"):
+        assert render(convert(dump.text, ZH), fmt) == render(convert(dump.text, ZH), fmt)
