@@ -77,7 +77,8 @@ def assemble(
                     note=joint.note,
                 )
             )
-        action = "heal-column-break" if decision.rule == "breaks.column_break" else "join"
+        healed = source.count("\n", gap_start, gap_end) > 1 or "\f" in source[gap_start:gap_end]
+        action = "heal-column-break" if healed else "join"
         note = f"{decision.note}; {joint.rule}" + (f" ({joint.note})" if joint.note else "")
         edits.append(Edit(decision.rule, action, inserted=joint.joiner, note=note, **span))  # type: ignore[arg-type]
         if joint.joiner:

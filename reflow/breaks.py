@@ -25,7 +25,8 @@ from reflow.width import display_width
 #: *wide*: headlines and subtitles spanning several columns.
 WIDE_FACTOR = 1.15
 WIDE_SLACK = 4
-_FIRST_TOKEN = regex.compile(r"\A(?:[\p{Latin}\p{N}][\p{Latin}\p{N}\p{Pd}.,%'’]*|\X)")
+#: A word or number, a run of one punctuation mark (—— …… are never split), or one character.
+_FIRST_TOKEN = regex.compile(r"(?:[\p{Latin}\p{N}][\p{Latin}\p{N}\p{Pd}.,%'’]*|(\p{P})\1+|\X)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +77,19 @@ def regions(lines: Sequence[Line], texts: Sequence[str], window: int, rules: Bre
     finished = [rules.finished(text) for text in texts]
     for start in starts:
         low, high = max(0, start - chunk), min(len(lines), start + 2 * chunk)
-        # the column width shows in lines broken mid-sentence; lines ending a sentence prove nothing
-        wrapped: Counter[int] = Counter(
-            lines[k].width for k in range(low, min(high, len(lines) - 1)) if not finished[k]
-        )
-        if not wrapped:
+        # the column width shows in lines broken mid-sentence (best in those that follow such a line:
+        # they are not first lines, which may have lost their indent); lines ending a sentence prove nothing
+        broken = [k for k in range(low, min(high, len(lines) - 1)) if not finished[k]]
+        middle = [k for k in broken if k > 0 and not finished[k - 1]]
+        # and best in lines whose successor starts with a short token: they were filled to the brim
+        tight = [k for k in (middle or broken) if rules.token_width(texts[k + 1]) <= 4]
+        if not broken:
             found.append(Region(float(max(line.width for line in lines[low:high])), False, True))
             continue
+        # ties among the best evidence go to the width most lines broken mid-sentence share
+        wrapped: Counter[float] = Counter(lines[k].width for k in (tight or middle or broken))
+        for k in broken:
+            wrapped[lines[k].width] += 0.01
         width = _smoothed_mode(wrapped)
         near = sum(1 for line in lines[low:high] if abs(line.width - width) <= 2)
         full = [k for k in range(low, min(high, len(lines) - 1)) if lines[k].width >= width * ratio]
@@ -91,9 +98,9 @@ def regions(lines: Sequence[Line], texts: Sequence[str], window: int, rules: Bre
     return [found[i // chunk] for i in range(len(lines))]
 
 
-def _smoothed_mode(counts: Counter[int]) -> float:
+def _smoothed_mode(counts: Counter[float]) -> float:
     """The width with the most lines within ±2 columns of it (ties: the wider)."""
-    best_width, best_score = 0, -1.0
+    best_width, best_score = 0.0, -1.0
     for width in counts:
         score = sum(counts.get(width + d, 0) * (1.0 if d == 0 else 0.5) for d in (-2, -1, 0, 1, 2))
         if score > best_score or (score == best_score and width > best_width):
@@ -112,6 +119,7 @@ class BreakRules:
         self.no_line_start = frozenset(punct.no_line_start)
         self.no_line_end = frozenset(punct.no_line_end)
         self.paragraph_end = punct.paragraph_end
+        self.mid_sentence = frozenset(punct.mid_sentence)
         self.passes: list[tuple[str, Callable[[Gap], Decision | None]]] = [
             (name, getattr(self, name.replace(".", "_"))) for name in BREAK_PASSES if ruleset.enabled(name)
         ]
@@ -139,22 +147,23 @@ class BreakRules:
     def is_wide(line: Line, gap: Gap) -> bool:
         return line.width > gap.region.width * WIDE_FACTOR + WIDE_SLACK
 
-    def fill(self, gap: Gap) -> float:
-        """Width of the line plus the first token of the next: what the line would need to take it.
-
-        A line is *full* when the next line's first word (or character, with the marks that may not
-        start a line) would not have fitted on it; measuring that, rather than the bare width, copes
-        with Latin words and digits in CJK columns and with squeezed punctuation.
-        """
-        text = gap.after_text
+    def token_width(self, text: str) -> int:
+        """Display width of the first unbreakable token of ``text`` (a word, a number, or a character
+        with the opening marks before it); marks that may not start a line are left out, since they
+        could have been squeezed onto the line above."""
         opening = len(text) - len(text.lstrip("".join(self.no_line_end)))
         token = _FIRST_TOKEN.match(text, opening)
         head = text[: token.end()] if token else text[: opening + 1]
-        rest = text[len(head) :]
-        head += rest[: len(rest) - len(rest.lstrip("".join(self.no_line_start)))]
-        ambiguous = self.ruleset.layout.ambiguous_wide
-        sep = 1 if head[:1].isascii() and gap.before_text[-1:].isascii() else 0
-        return gap.before.width + sep + display_width(head, ambiguous_wide=ambiguous)
+        return display_width(head, ambiguous_wide=self.ruleset.layout.ambiguous_wide)
+
+    def fill(self, gap: Gap) -> float:
+        """Width of the line plus the first token of the next: what the line would need to take it.
+
+        A line is *full* when the next line's first word (or character) would not have fitted on it;
+        measuring that, rather than the bare width, copes with Latin words and digits in CJK columns.
+        """
+        sep = 1 if gap.after_text[:1].isascii() and gap.before_text[-1:].isascii() else 0
+        return gap.before.width + sep + self.token_width(gap.after_text)
 
     def is_full(self, gap: Gap) -> bool:
         if self.is_wide(gap.before, gap):
@@ -176,6 +185,12 @@ class BreakRules:
     def breaks_no_line_end(self, gap: Gap) -> Decision | None:
         if gap.before_text[-1:] in self.no_line_end:
             return Decision(True, "breaks.no_line_end", f"line ends with {gap.before_text[-1:]!r}")
+        return None
+
+    def breaks_mid_sentence(self, gap: Gap) -> Decision | None:
+        if (gap.blank_lines or gap.page_break) and gap.before_text[-1:] in self.mid_sentence:
+            mark = gap.before_text[-1:]
+            return Decision(True, "breaks.mid_sentence", f"break after {mark!r} in mid-sentence")
         return None
 
     def breaks_column_break(self, gap: Gap) -> Decision | None:

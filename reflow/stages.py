@@ -11,6 +11,7 @@ BREAK_PASSES: tuple[str, ...] = (
     "breaks.unwrapped",  # one paragraph per line (not hard-wrapped) here: every line ends a paragraph
     "breaks.no_line_start",  # next line starts with a mark that may not start a line: join
     "breaks.no_line_end",  # line ends with a mark that may not end a line: join
+    "breaks.mid_sentence",  # blank line after a comma or semicolon: column break, join
     "breaks.column_break",  # blank line after a full, unfinished line: column break, join
     "breaks.blank_line",  # any other blank line: paragraph break
     "breaks.short_line",  # a short line that ends a sentence (or a very short line): paragraph break

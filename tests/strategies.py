@@ -158,7 +158,8 @@ def dumps(draw: st.DrawFn) -> Dump:
     width = draw(st.integers(8, 60))
     latin_max = max(1, width // 4)
     paras = draw(st.lists(paragraphs(latin_max), min_size=1, max_size=6))
-    wrapped = [wrap(p, width) for p in paras]
+    indent_lost = 4  # the two-character paragraph indent, lost in extraction
+    wrapped = [wrap(p, width, indent_lost) for p in paras]
     out: list[str] = []
     for index, lines in enumerate(wrapped):
         for number, line in enumerate(lines):
@@ -168,8 +169,8 @@ def dumps(draw: st.DrawFn) -> Dump:
                 out.append("")  # a column break in mid-sentence
         # without a blank line, a paragraph end shows only as a short last line: if the last line is
         # (nearly) full, a reader could not tell either, so the typesetter's page shows a blank line
-        target = max(4, width - 4) if len(lines) == 1 else width
-        nearly_full = display_width(lines[-1], ambiguous_wide=True) + 4 > target * 0.85
+        target = max(4, width - indent_lost) if len(lines) == 1 else width
+        nearly_full = display_width(lines[-1], ambiguous_wide=True) + 4 > target * 0.75
         if index < len(wrapped) - 1 and (nearly_full or draw(st.booleans())):
             out.append("")  # a paragraph break shown as a blank line
     return Dump(paras, "\n".join(out) + "\n", width, wrapped)

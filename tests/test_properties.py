@@ -37,7 +37,7 @@ def unambiguous(dump: Dump) -> bool:
     return not wide or sum(1 for line in wide if ends_sentence(line)) < 0.6 * len(wide)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(dumps())
 def test_wrap_invariance(dump: Dump) -> None:
     """Hard-wrapped paragraphs (with column breaks) reflow back to exactly the same paragraphs."""
@@ -45,7 +45,7 @@ def test_wrap_invariance(dump: Dump) -> None:
     assert body_texts(dump.text) == dump.paragraphs
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(min_size=0, max_size=400))
 def test_no_silent_loss(text: str) -> None:
     """Every non-whitespace input character is in the output, or removed by an edit that says why."""
@@ -65,7 +65,7 @@ def test_no_silent_loss(text: str) -> None:
     assert lost == []
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(paragraphs(), min_size=1, max_size=6))
 def test_idempotence(paras: list[str]) -> None:
     """Converting the text output again changes nothing."""
@@ -74,14 +74,14 @@ def test_idempotence(paras: list[str]) -> None:
     assert second == first
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(dumps())
 def test_idempotence_of_reflowed_dumps(dump: Dump) -> None:
     first = render(convert(dump.text, ZH), "text")
     assert render(convert(first, ZH), "text") == first
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.one_of(
         st.text(),
@@ -99,7 +99,7 @@ def test_valid_output_for_any_input(text: str) -> None:
     assert isinstance(data["articles"], list)
 
 
-@settings(max_examples=50, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(dumps())
 def test_determinism(dump: Dump) -> None:
     """Same input, same rules: byte-identical output in every format."""
