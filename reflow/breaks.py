@@ -10,8 +10,8 @@ widths of the ``layout.window`` non-blank lines around it, since column widths c
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -71,34 +71,43 @@ def regions(lines: Sequence[Line], texts: Sequence[str], window: int, rules: Bre
     if not lines:
         return []
     chunk = max(1, window // 2)
-    starts = range(0, len(lines), chunk)
     found: list[Region] = []
-    ratio = rules.ruleset.layout.full_ratio
     finished = [rules.finished(text) for text in texts]
-    for start in starts:
+    for start in range(0, len(lines), chunk):
         low, high = max(0, start - chunk), min(len(lines), start + 2 * chunk)
-        # the column width shows in lines broken mid-sentence (best in those that follow such a line:
-        # they are not first lines, which may have lost their indent); lines ending a sentence prove nothing
-        broken = [k for k in range(low, min(high, len(lines) - 1)) if not finished[k]]
-        middle = [k for k in broken if k > 0 and not finished[k - 1]]
-        # and best in lines whose successor starts with a short token: they were filled to the brim
-        tight = [k for k in (middle or broken) if rules.token_width(texts[k + 1]) <= 4]
-        if not broken:
-            found.append(Region(float(max(line.width for line in lines[low:high])), False, True))
-            continue
-        # ties among the best evidence go to the width most lines broken mid-sentence share
-        wrapped: Counter[float] = Counter(lines[k].width for k in (tight or middle or broken))
-        for k in broken:
-            wrapped[lines[k].width] += 0.01
-        width = _smoothed_mode(wrapped)
-        near = sum(1 for line in lines[low:high] if abs(line.width - width) <= 2)
-        full = [k for k in range(low, min(high, len(lines) - 1)) if lines[k].width >= width * ratio]
-        done = sum(1 for k in full if finished[k])
-        found.append(Region(width, near >= 3, len(full) >= 4 and done >= 0.75 * len(full)))
+        found.append(_region(lines, texts, finished, range(low, high), rules))
     return [found[i // chunk] for i in range(len(lines))]
 
 
-def _smoothed_mode(counts: Counter[float]) -> float:
+def _region(
+    lines: Sequence[Line], texts: Sequence[str], finished: Sequence[bool], near: range, rules: BreakRules
+) -> Region:
+    """Estimate the column width from the lines ``near``.
+
+    The width shows in lines broken mid-sentence (lines ending a sentence prove nothing), best in those
+    whose successor starts with a short token (they were filled to the brim). A line after a sentence end
+    is probably a paragraph's first line and has lost its indent: its width is corrected by it, and it
+    counts for less, since a sentence may also end at the end of a line inside a paragraph.
+    """
+    indent = 2 * rules.ruleset.layout.first_line_indent
+    broken = [k for k in near if k + 1 < len(lines) and not finished[k]]
+    if not broken:
+        return Region(float(max(lines[k].width for k in near)), established=False, unwrapped=True)
+    evidence: dict[float, float] = defaultdict(float)
+    for k in broken:
+        first = k == 0 or finished[k - 1]
+        tight = rules.token_width(texts[k + 1]) <= 4
+        weight = (0.5 if first else 1.0) * (1.0 if tight else 0.25)
+        evidence[float(lines[k].width + (indent if first else 0))] += weight
+    width = _smoothed_mode(evidence)
+    at_width = sum(1 for k in near if width - 2 <= lines[k].width <= width + WIDE_SLACK)
+    least = width * rules.ruleset.layout.full_ratio
+    full = [k for k in near if k + 1 < len(lines) and lines[k].width >= least]
+    ending = sum(1 for k in full if finished[k])
+    return Region(width, established=at_width >= 3, unwrapped=len(full) >= 4 and ending >= 0.75 * len(full))
+
+
+def _smoothed_mode(counts: Mapping[float, float]) -> float:
     """The width with the most lines within ±2 columns of it (ties: the wider)."""
     best_width, best_score = 0.0, -1.0
     for width in counts:

@@ -511,7 +511,7 @@ _SPEC: dict[str, _Table] = {
             "no_line_start": _Key(_Text(), "Marks that never start a line."),
             "no_line_end": _Key(_Text(), "Marks that never end a line."),
             "paragraph_end": _Key(_Texts(non_empty=True), "Other line endings that may close a paragraph."),
-            "mid_sentence": _Key(_Text(), "Marks after which a sentence always goes on."),
+            "mid_sentence": _Key(_Text(), "Marks after which a sentence always goes on.", ""),
         },
         merge="keys",
         make=PunctuationRules,
