@@ -6,12 +6,13 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import replace
 
-from reflow import breaks, normalize
+from reflow import breaks, furniture, normalize, structure
 from reflow.assemble import assemble
 from reflow.decode import decode
 from reflow.join import JoinRules, WordEvidence
-from reflow.model import Article, Document, Edit
+from reflow.model import Document, Edit
 from reflow.ruleset import RuleSet
+from reflow.shadow import Shadow
 from reflow.source import normalise_newlines, split_lines
 
 
@@ -57,15 +58,23 @@ def convert(
     lines = split_lines(source, ambiguous_wide=ruleset.layout.ambiguous_wide)
     normal_edits = normalize.propose(source, lines, ruleset)
     pieces = normalize.line_pieces(source, lines, normal_edits)
+    found = furniture.find(lines, pieces, ruleset, Shadow(ruleset.matching.shadow))
+    pieces = [() if index in found.lines else line_pieces for index, line_pieces in enumerate(pieces)]
     content, decisions = breaks.decide_all(lines, pieces, ruleset)
     joins = JoinRules(ruleset, WordEvidence(source))
     blocks, join_edits = assemble(source, lines, pieces, content, decisions, joins)
-    edits = sorted([*input_edits, *normal_edits, *join_edits], key=lambda edit: (edit.start, edit.end))
-    article = Article(id="a1", blocks=tuple(blocks))
+    articles, structure_edits = structure.build(
+        blocks, ruleset, line_pages=[line.page for line in lines], page_labels=found.page_labels
+    )
+    edits = sorted(
+        [*input_edits, *normal_edits, *found.edits, *join_edits, *structure_edits],
+        key=lambda edit: (edit.start, edit.end),
+    )
     return Document(
         source_name=source_name,
         source=source,
         ruleset=ruleset.name,
-        articles=(article,) if blocks else (),
+        articles=tuple(articles),
         edits=tuple(edits),
+        furniture=found.blocks,
     )

@@ -29,10 +29,17 @@ import regex
 from reflow.stages import PASS_NAMES
 
 __all__ = [
+    "DatelineRule",
+    "EndCueRule",
     "Example",
+    "FurnitureRule",
+    "HeadingRule",
+    "HeadlineRules",
     "HyphenPolicy",
     "JoinRules",
     "LayoutRules",
+    "MarkerRule",
+    "MatchingRules",
     "NormalizeRule",
     "Problem",
     "PunctuationRules",
@@ -124,6 +131,87 @@ class NormalizeRule:
     examples: tuple[tuple[str, str], ...]
 
 
+FurnitureKind = Literal["header", "footer", "page_number", "masthead", "credit", "caption"]
+JumpDirection = Literal["from", "to"]
+MarkerPlacement = Literal["line", "end", "start"]
+HeadlinePreference = Literal["overlap", "previous", "next"]
+
+
+@dataclass(frozen=True, slots=True)
+class MatchingRules:
+    """How structure patterns are matched: on a script-folded shadow copy of the text."""
+
+    shadow: str
+
+
+@dataclass(frozen=True, slots=True)
+class FurnitureRule:
+    """Page furniture (running heads, page numbers, credits): whole lines kept out of the body."""
+
+    name: str
+    description: str
+    pattern: regex.Pattern[str]
+    kind: FurnitureKind
+    examples: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MarkerRule:
+    """A continuation (jump) marker; its ``page`` group is the page label as printed."""
+
+    name: str
+    description: str
+    pattern: regex.Pattern[str]
+    direction: JumpDirection
+    placement: MarkerPlacement
+    examples: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingRule:
+    """A numbered or marked section heading of a given level."""
+
+    name: str
+    description: str
+    pattern: regex.Pattern[str]
+    level: int
+    max_length: int
+    examples: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DatelineRule:
+    """A dateline at the start of an article's first paragraph; an optional ``byline`` group."""
+
+    name: str
+    description: str
+    pattern: regex.Pattern[str]
+    examples: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EndCueRule:
+    """Text that ends an article (（完）, editor credits); removed from the body."""
+
+    name: str
+    description: str
+    pattern: regex.Pattern[str]
+    examples: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineRules:
+    """What headline stacks look like and where to attach them."""
+
+    subtitle: regex.Pattern[str]
+    two_phrase: regex.Pattern[str]
+    max_length: int
+    subtitle_max_length: int
+    subhead_max_length: int
+    kicker_first: bool
+    prefer: HeadlinePreference
+
+
 @dataclass(frozen=True, slots=True)
 class RuleSet:
     """A compiled, validated rule set."""
@@ -137,6 +225,13 @@ class RuleSet:
     normalize: tuple[NormalizeRule, ...]
     disabled: frozenset[str]
     examples: tuple[Example, ...]
+    matching: MatchingRules
+    headlines: HeadlineRules
+    furniture: tuple[FurnitureRule, ...]
+    markers: tuple[MarkerRule, ...]
+    headings: tuple[HeadingRule, ...]
+    datelines: tuple[DatelineRule, ...]
+    end_cues: tuple[EndCueRule, ...]
 
     def enabled(self, pass_name: str) -> bool:
         """Whether the pass or rule called ``pass_name`` (dotted) is switched on."""
@@ -470,6 +565,31 @@ def _check_replacement(rule: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
             yield "replace", message
 
 
+def _rule_array(doc: str, make: Callable[..., Any], table: str, **extra: _Key) -> _Table:
+    """A table of named regex rules whose passes are called ``<table>.<name>``."""
+
+    def build(name: str, **values: Any) -> Any:
+        return make(name=f"{table}.{name}", **values)
+
+    return _Table(
+        doc,
+        {
+            "name": _Key(_Name(), f"Rule name; the pass is called {table}.<name>."),
+            "description": _Key(_Text(), "What the rule recognises.", ""),
+            "pattern": _Key(_Pattern(), "Regular expression, matched on the shadow copy of the text."),
+            **extra,
+            "examples": _Key(_Pairs(), "[input, expected] pairs, run as tests.", ()),
+        },
+        merge="by_name",
+        array=True,
+        make=build,
+    )
+
+
+#: Array tables whose items are named rules (pass ``<table>.<name>``).
+RULE_ARRAYS = ("normalize", "furniture", "markers", "headings", "datelines", "end_cues")
+
+
 def _ratio(doc: str) -> _Key:
     return _Key(_Number(0, 1, low_excluded=True), doc)
 
@@ -542,6 +662,72 @@ _SPEC: dict[str, _Table] = {
         make=_make_normalize_rule,
         check=_check_replacement,
     ),
+    "matching": _Table(
+        "How structure patterns are matched.",
+        {
+            "shadow": _Key(
+                _Choice(("", "t2s", "tw2s", "hk2s", "jp2t")),
+                "OpenCC character conversion making the copy patterns are matched on ('' for none).",
+                "",
+            ),
+        },
+        merge="keys",
+        make=MatchingRules,
+    ),
+    "headlines": _Table(
+        "What headline stacks look like and where to attach them.",
+        {
+            "subtitle": _Key(_Pattern(), "A line that is a subtitle (副题).", regex.compile(r"^——")),
+            "two_phrase": _Key(
+                _Pattern(), "A headline of two phrases split by a space.", regex.compile(r"(?!)")
+            ),
+            "max_length": _Key(_Number(1, None, whole=True), "Longest headline line, in characters.", 40),
+            "subtitle_max_length": _Key(
+                _Number(1, None, whole=True), "Longest subtitle, in characters.", 120
+            ),
+            "subhead_max_length": _Key(
+                _Number(1, None, whole=True), "Longest unnumbered subhead, in characters.", 24
+            ),
+            "kicker_first": _Key(
+                _Flag(), "Of two stacked lines without a subtitle mark, the first is a kicker.", True
+            ),
+            "prefer": _Key(
+                _Choice(get_args(HeadlinePreference)),
+                "Attach a stack to the article it overlaps most, or always to the previous/next one.",
+                "overlap",
+            ),
+        },
+        merge="keys",
+        make=HeadlineRules,
+    ),
+    "furniture": _rule_array(
+        "Page furniture: whole lines kept out of the body.",
+        FurnitureRule,
+        "furniture",
+        kind=_Key(_Choice(get_args(FurnitureKind)), "What the line is on the page."),
+    ),
+    "markers": _rule_array(
+        "Continuation (jump) markers.",
+        MarkerRule,
+        "markers",
+        direction=_Key(
+            _Choice(get_args(JumpDirection)), "from: continued from a page; to: continues on one."
+        ),
+        placement=_Key(
+            _Choice(get_args(MarkerPlacement)),
+            "line: the marker is a whole line; end/start: glued to the end/start of a paragraph.",
+            "line",
+        ),
+    ),
+    "headings": _rule_array(
+        "Numbered or marked section headings.",
+        HeadingRule,
+        "headings",
+        level=_Key(_Number(1, 6, whole=True), "Section level (1 = top)."),
+        max_length=_Key(_Number(1, None, whole=True), "Longest heading, in characters.", 40),
+    ),
+    "datelines": _rule_array("Datelines opening an article.", DatelineRule, "datelines"),
+    "end_cues": _rule_array("Text that ends an article.", EndCueRule, "end_cues"),
     "examples": _Table(
         "Whole conversion examples, run as tests.",
         {
@@ -956,7 +1142,12 @@ def _check_pass_names(
     problems: list[Problem],
 ) -> None:
     """Names in this file's disable/enable lists must be passes of the resolved rule set."""
-    rules = {f"normalize.{item['name']}" for item in arrays["normalize"] if isinstance(item.get("name"), str)}
+    rules = {
+        f"{table}.{item['name']}"
+        for table in RULE_ARRAYS
+        for item in arrays.get(table, ())
+        if isinstance(item.get("name"), str)
+    }
     known = sorted(PASS_NAMES | rules)
     for table, spec in _SPEC.items():
         for key, key_spec in spec.keys.items():
@@ -965,7 +1156,7 @@ def _check_pass_names(
                 continue
             for name in names:
                 # With part of the chain unreadable, its normalize rules are unknown: do not guess.
-                if name in known or (not complete and name.startswith("normalize.")):
+                if name in known or (not complete and name.split(".")[0] in RULE_ARRAYS):
                     continue
                 problems.append(
                     Problem(

@@ -25,5 +25,15 @@ JOIN_PASSES: tuple[str, ...] = (
     "join.latin",  # two Latin words: one space
 )
 
+#: Document structure (see :mod:`reflow.structure`); rule-file patterns add ``markers.<name>``,
+#: ``end_cues.<name>``, ``headings.<name>``, ``datelines.<name>`` and ``furniture.<name>``.
+STRUCTURE_PASSES: tuple[str, ...] = (
+    "headlines.stack",  # runs of short lines with a headline cue or at a boundary: headline stacks
+    "headings.subhead",  # other runs of one to three short lines: an unnumbered subhead
+    "articles.split",  # article boundaries at markers, datelines, end cues, stacks, page breaks
+    "headlines.attach",  # each stack to the neighbouring article sharing most of its words
+    "articles.stitch",  # join the two halves of a jumped article
+)
+
 #: Every switchable pass, for validation of ``disable`` lists.
-PASS_NAMES: frozenset[str] = frozenset(BREAK_PASSES + JOIN_PASSES)
+PASS_NAMES: frozenset[str] = frozenset(BREAK_PASSES + JOIN_PASSES + STRUCTURE_PASSES)

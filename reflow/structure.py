@@ -1,0 +1,566 @@
+"""Structure passes: paragraphs -> articles.
+
+The passes, in order (each named, each switchable in a rule set):
+
+1. ``markers.<name>``   continuation markers, whole lines or glued to a paragraph, kept as :class:`Jump`;
+2. ``end_cues.<name>``  （完）, editor credits: removed from the body, they end an article;
+3. ``headings.<name>``  numbered section headings;
+4. ``datelines.<name>`` datelines opening a paragraph (applied to an article's first paragraph);
+5. ``headlines.stack``  runs of short lines are headline stacks (kicker / headline / subtitle) when they
+   carry a headline cue or stand at an article boundary, otherwise ``headings.subhead`` (one or two-line
+   unnumbered subheads) or plain paragraphs;
+6. ``articles.split``   article boundaries at markers, datelines, end cues, headline stacks, page breaks;
+7. ``headlines.attach`` each stack goes to the neighbouring article whose text it shares most words with
+   (a headline's words recur in its own body), not to a fixed side;
+8. ``articles.stitch``  the two halves of a jumped article found in one input are joined.
+
+Every decision becomes an :class:`~reflow.model.Edit` naming its rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+import regex
+
+from reflow import pieces as cutter
+from reflow.model import Article, Block, BlockKind, Edit, Jump, Piece
+from reflow.ruleset import RuleSet
+from reflow.shadow import Shadow
+
+_HAN_BIGRAM = regex.compile(r"(?=(\p{Han}\p{Han}))")
+_WORD = regex.compile(r"[\p{L}\p{N}]{3,}")
+_CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A block with the role the structure passes gave it."""
+
+    block: Block
+    role: str  # paragraph | heading | marker | end | short
+    last_page: int
+    jumps: tuple[Jump, ...] = ()
+    dateline: tuple[str, int, int, int, int] | None = None  # rule, dateline span, byline span (text offsets)
+    ends_article: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Stack:
+    """A headline stack: its member blocks in page order."""
+
+    members: tuple[Block, ...]
+
+
+@dataclass(slots=True)
+class _Segment:
+    units: list[Unit] = field(default_factory=list)
+
+    @property
+    def has_text(self) -> bool:
+        return any(u.role in ("paragraph", "heading") for u in self.units)
+
+
+class StructureRules:
+    """The structure passes of one rule set, with its patterns matched on the shadow copy."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        self.shadow = Shadow(ruleset.matching.shadow)
+        on = ruleset.enabled
+        self.markers = [r for r in ruleset.markers if on(r.name)]
+        self.end_cues = [r for r in ruleset.end_cues if on(r.name)]
+        self.headings = [r for r in ruleset.headings if on(r.name)]
+        self.datelines = [r for r in ruleset.datelines if on(r.name)]
+        punct = ruleset.punctuation
+        self.terminal = frozenset(punct.terminal)
+        self.closers = "".join(punct.closers)
+        self.paragraph_end = punct.paragraph_end
+
+    def finished(self, text: str) -> bool:
+        stripped = text.rstrip().rstrip(self.closers)
+        return bool(stripped) and (
+            stripped[-1] in self.terminal or text.rstrip().endswith(self.paragraph_end)
+        )
+
+
+def build(
+    blocks: Sequence[Block],
+    ruleset: RuleSet,
+    *,
+    line_pages: Sequence[int],
+    page_labels: dict[int, str],
+) -> tuple[list[Article], list[Edit]]:
+    """Turn the document's paragraphs into articles, recording every structural edit."""
+    rules = StructureRules(ruleset)
+    edits: list[Edit] = []
+    units = [_classify(block, rules, line_pages, edits) for block in blocks]
+    items = _resolve_short_runs(units, rules, edits)
+    sequence = _split(items, rules, edits)
+    articles = _attach_and_build(sequence, rules, page_labels, edits)
+    if ruleset.enabled("articles.stitch"):
+        articles = _stitch(articles, page_labels, edits)
+    return articles, edits
+
+
+# --- 1-4: classify each block ------------------------------------------------------------------------------
+
+
+def _edit(rule: str, action: str, block_pieces: Sequence[Piece], block: Block, note: str = "") -> Edit:
+    """An edit over ``block_pieces``; what a heading keeps in the body is not ``removed``."""
+    start, end = cutter.span(block_pieces)
+    removed = "" if action == "heading" else "".join(p.text for p in block_pieces)
+    return Edit(rule, action, start, end, block.first_line, block.last_line, removed=removed, note=note)
+
+
+def _classify(block: Block, rules: StructureRules, line_pages: Sequence[int], edits: list[Edit]) -> Unit:
+    text = block.text
+    folded = rules.shadow(text)
+    last_page = line_pages[block.last_line - 1]
+    jumps: list[Jump] = []
+    for rule in rules.markers:
+        match = rule.pattern.search(folded)
+        if match is None:
+            continue
+        page = text[match.start("page") : match.end("page")] if match.groupdict().get("page") else ""
+        marker = text[match.start() : match.end()]
+        jump = Jump(rule.direction, page, block.first_line, marker.strip())
+        if rule.placement == "line" or match.group().strip() == folded.strip():
+            edits.append(_edit(rule.name, "marker", block.pieces, block, f"{rule.direction} page {page}"))
+            return Unit(block, "marker", last_page, jumps=(jump,))
+        kept = (0, match.start()) if rule.placement == "end" else (match.end(), len(text))
+        edits.append(
+            _edit(
+                rule.name,
+                "marker",
+                cutter.cut(block.pieces, *match.span()),
+                block,
+                f"{rule.direction} page {page}",
+            )
+        )
+        block = replace(block, pieces=cutter.strip(cutter.cut(block.pieces, *kept)))
+        text, folded = block.text, rules.shadow(block.text)
+        jumps.append(jump)
+    ends = False
+    for cue in rules.end_cues:
+        match = cue.pattern.search(folded)
+        if match is None:
+            continue
+        if match.group().strip() == folded.strip():
+            edits.append(_edit(cue.name, "end-cue", block.pieces, block))
+            return Unit(block, "end", last_page, jumps=tuple(jumps), ends_article=True)
+        if not folded[match.end() :].strip():
+            edits.append(_edit(cue.name, "end-cue", cutter.cut(block.pieces, *match.span()), block))
+            block = replace(block, pieces=cutter.strip(cutter.cut(block.pieces, 0, match.start())))
+            text, folded = block.text, rules.shadow(block.text)
+            ends = True
+    for heading in rules.headings:
+        if len(text) <= heading.max_length and not rules.finished(text) and heading.pattern.search(folded):
+            edits.append(_edit(heading.name, "heading", block.pieces, block, f"level {heading.level}"))
+            block = replace(block, kind=BlockKind.HEADING, level=heading.level, rule=heading.name)
+            return Unit(block, "heading", last_page, jumps=tuple(jumps), ends_article=ends)
+    dateline = _dateline(folded, rules)
+    headlines = rules.ruleset.headlines
+    short = not rules.finished(text) and (
+        len(text) <= headlines.max_length
+        or (len(text) <= headlines.subtitle_max_length and bool(headlines.subtitle.search(folded)))
+    )
+    role = "short" if short and dateline is None and not jumps else "paragraph"
+    return Unit(block, role, last_page, jumps=tuple(jumps), dateline=dateline, ends_article=ends)
+
+
+def _dateline(folded: str, rules: StructureRules) -> tuple[str, int, int, int, int] | None:
+    for rule in rules.datelines:
+        match = rule.pattern.match(folded)
+        if match is None or not match.group().strip():
+            continue
+        groups = match.groupdict()
+        span = match.span("dateline") if groups.get("dateline") else match.span()
+        byline = match.span("byline") if groups.get("byline") else (0, 0)
+        if groups.get("dateline") is None and groups.get("byline"):
+            span = (0, 0)
+        return (rule.name, *span, *byline)
+    return None
+
+
+# --- 5: runs of short blocks: headline stacks, subheads or paragraphs ---------------------------------
+
+
+def _resolve_short_runs(
+    units: Sequence[Unit], rules: StructureRules, edits: list[Edit]
+) -> list[Unit | Stack]:
+    out: list[Unit | Stack] = []
+    index = 0
+    headlines = rules.ruleset.headlines
+    while index < len(units):
+        unit = units[index]
+        if unit.role != "short":
+            out.append(unit)
+            index += 1
+            continue
+        end = index
+        while end < len(units) and units[end].role == "short" and units[end].block.page == unit.block.page:
+            end += 1
+        run = units[index:end]
+        before = units[index - 1] if index > 0 else None
+        after = units[end] if end < len(units) else None
+        texts = [rules.shadow(u.block.text) for u in run]
+        cue = any(headlines.subtitle.search(t) or headlines.two_phrase.search(t) for t in texts)
+        at_start = (
+            before is None
+            or before.ends_article
+            or before.block.page != unit.block.page
+            or any(j.direction == "to" for j in before.jumps)
+        )
+        at_end = (
+            after is None
+            or after.dateline is not None
+            or after.block.page != run[-1].last_page
+            or (after.role == "marker" and any(j.direction == "from" for j in after.jumps))
+        )
+        if rules.ruleset.enabled("headlines.stack") and (cue or at_start or at_end):
+            out.append(Stack(tuple(u.block for u in run)))
+            why = "headline cue" if cue else "at an article boundary"
+            for u in run:
+                edits.append(_edit("headlines.stack", "headline", u.block.pieces, u.block, why))
+        elif (
+            rules.ruleset.enabled("headings.subhead")
+            and len(run) <= 3
+            and all(len(u.block.text) <= headlines.subhead_max_length for u in run)
+        ):
+            out.append(_subhead(run, edits))
+        else:
+            out.extend(replace(u, role="paragraph") for u in run)
+        index = end
+    return out
+
+
+def _subhead(run: Sequence[Unit], edits: list[Edit]) -> Unit:
+    """One unnumbered subhead from one to three short lines, joined with a space."""
+    joined: list[Piece] = []
+    for u in run:
+        if joined:
+            joined.append(Piece(" ", joined[-1].end, joined[-1].end))
+        joined.extend(u.block.pieces)
+    first, last = run[0].block, run[-1].block
+    block = Block(
+        BlockKind.HEADING, tuple(joined), first.first_line, last.last_line, first.page, 1, "headings.subhead"
+    )
+    edits.append(_edit("headings.subhead", "heading", joined, block, f"{len(run)}-line subhead"))
+    return Unit(block, "heading", run[-1].last_page)
+
+
+# --- 6: article boundaries ---------------------------------------------------------------------------------
+
+
+def _split(items: Sequence[Unit | Stack], rules: StructureRules, edits: list[Edit]) -> list[_Segment | Stack]:
+    sequence: list[_Segment | Stack] = []
+    current = _Segment()
+    split_on = rules.ruleset.enabled("articles.split")
+
+    def close(reason: str, at: Block | None) -> None:
+        nonlocal current
+        if current.units:
+            sequence.append(current)
+            if at is not None:
+                edits.append(
+                    Edit(
+                        "articles.split",
+                        "split",
+                        at.start,
+                        at.start,
+                        at.first_line,
+                        at.first_line,
+                        note=reason,
+                    )
+                )
+        current = _Segment()
+
+    for item in items:
+        if isinstance(item, Stack):
+            close("headline stack", item.members[0])
+            sequence.append(item)
+            continue
+        if split_on and current.units:
+            previous = current.units[-1]
+            if item.role == "marker" and any(j.direction == "from" for j in item.jumps):
+                close("continuation marker", item.block)
+            elif item.dateline is not None and current.has_text:
+                close("dateline", item.block)
+            elif item.block.page != previous.last_page and current.has_text:
+                close("page break", item.block)
+        current.units.append(item)
+        if split_on and (
+            item.ends_article or (item.role == "marker" and any(j.direction == "to" for j in item.jumps))
+        ):
+            close("end of article", None)
+    close("", None)
+    return sequence
+
+
+# --- 7: attach headline stacks, build articles -------------------------------------------------------------
+
+
+def _words(text: str) -> set[str]:
+    return set(_HAN_BIGRAM.findall(text)) | {w.casefold() for w in _WORD.findall(text)}
+
+
+def _overlap(stack: Stack, segment: _Segment) -> float:
+    head = _words(" ".join(b.text for b in stack.members))
+    if not head:
+        return 0.0
+    body = _words(" ".join(u.block.text for u in segment.units))
+    return len(head & body) / len(head)
+
+
+def _attach_and_build(
+    sequence: Sequence[_Segment | Stack], rules: StructureRules, labels: dict[int, str], edits: list[Edit]
+) -> list[Article]:
+    prefer = rules.ruleset.headlines.prefer
+    options: list[tuple[float, int, int, int]] = []  # (score, side preference, stack index, segment index)
+    for i, item in enumerate(sequence):
+        if not isinstance(item, Stack):
+            continue
+        for j, side in ((i - 1, 0), (i + 1, 1)):
+            if 0 <= j < len(sequence) and isinstance(sequence[j], _Segment):
+                segment = sequence[j]
+                assert isinstance(segment, _Segment)
+                if prefer == "overlap" or (prefer == "next") == (side == 1):
+                    options.append((_overlap(item, segment), side, i, j))
+    options.sort(key=lambda o: (-o[0], -o[1], o[2]))
+    stack_of: dict[int, int] = {}
+    taken: set[int] = set()
+    for _score, _side, i, j in options:
+        if i not in taken and j not in stack_of:
+            stack_of[j] = i
+            taken.add(i)
+    articles: list[Article] = []
+    for j, item in enumerate(sequence):
+        if isinstance(item, _Segment):
+            stack = sequence[stack_of[j]] if j in stack_of else None
+            assert stack is None or isinstance(stack, Stack)
+            articles.append(
+                _article(f"a{len(articles) + 1}", item, stack, rules, edits, moved=stack_of.get(j, j) > j)
+            )
+        elif j not in taken:
+            articles.append(_article(f"a{len(articles) + 1}", _Segment(), item, rules, edits, moved=False))
+    del labels
+    return articles
+
+
+def _article(
+    ident: str,
+    segment: _Segment,
+    stack: Stack | None,
+    rules: StructureRules,
+    edits: list[Edit],
+    *,
+    moved: bool,
+) -> Article:
+    kicker = headline = subheadline = dateline = byline = None
+    if stack is not None:
+        kicker, headline, subheadline = _stack_roles(stack, rules)
+        if moved:
+            first = stack.members[0]
+            edits.append(
+                Edit(
+                    "headlines.attach",
+                    "move-headline",
+                    first.start,
+                    stack.members[-1].end,
+                    first.first_line,
+                    stack.members[-1].last_line,
+                    note=f"moved from line {first.first_line} to the head of article {ident}",
+                )
+            )
+    blocks: list[Block] = []
+    jumps: list[Jump] = []
+    for unit in segment.units:
+        jumps.extend(unit.jumps)
+        if unit.role in ("marker", "end"):
+            continue
+        block = unit.block
+        if (
+            unit.dateline is not None
+            and dateline is None
+            and not any(b.kind == BlockKind.PARAGRAPH for b in blocks)
+        ):
+            rule, d_start, d_end, b_start, b_end = unit.dateline
+            if d_end > d_start:
+                dateline = replace(cutter_block(block, d_start, d_end), kind=BlockKind.DATELINE, rule=rule)
+            if b_end > b_start:
+                byline = replace(cutter_block(block, b_start, b_end), kind=BlockKind.BYLINE, rule=rule)
+            cut_end = max(d_end, b_end)
+            text = block.text
+            # the brackets around a byline belong to the dateline furniture, not the body
+            while cut_end < len(text) and text[cut_end] in "）)】〕] \u3000":
+                cut_end += 1
+            edits.append(_edit(rule, "dateline", cutter.cut(block.pieces, 0, cut_end), block))
+            rest = cutter.strip(cutter.cut(block.pieces, cut_end, len(text)))
+            if not rest:
+                continue
+            block = replace(block, pieces=rest)
+        if block.kind == BlockKind.HEADING or block.kind == BlockKind.PARAGRAPH:
+            blocks.append(block)
+        else:
+            blocks.append(replace(block, kind=BlockKind.PARAGRAPH))
+    return Article(
+        ident,
+        tuple(blocks),
+        headline=headline,
+        kicker=kicker,
+        subheadline=subheadline,
+        dateline=dateline,
+        byline=byline,
+        jumps=tuple(jumps),
+    )
+
+
+def cutter_block(block: Block, start: int, end: int) -> Block:
+    """The part ``[start, end)`` of ``block``'s text as a block of its own."""
+    return replace(block, pieces=cutter.strip(cutter.cut(block.pieces, start, end)))
+
+
+def _stack_roles(stack: Stack, rules: StructureRules) -> tuple[Block | None, Block | None, Block | None]:
+    """Kicker, headline and subtitle of a stack."""
+    headlines = rules.ruleset.headlines
+    subtitle_index = next(
+        (i for i, b in enumerate(stack.members) if i > 0 and headlines.subtitle.search(rules.shadow(b.text))),
+        None,
+    )
+    titles = list(stack.members if subtitle_index is None else stack.members[:subtitle_index])
+    subtitles = [] if subtitle_index is None else list(stack.members[subtitle_index:])
+    if subtitle_index is None and len(titles) >= 3:
+        subtitles, titles = titles[2:], titles[:2]
+    kicker = None
+    if len(titles) >= 2:
+        kicker, titles = (titles[0], titles[1:]) if headlines.kicker_first else (titles[-1], titles[:-1])
+    headline = _merge(titles, BlockKind.HEADLINE)
+    subheadline = _merge(subtitles, BlockKind.SUBHEADLINE)
+    return (replace(kicker, kind=BlockKind.KICKER) if kicker else None), headline, subheadline
+
+
+def _merge(blocks: Sequence[Block], kind: BlockKind) -> Block | None:
+    if not blocks:
+        return None
+    joined: list[Piece] = []
+    for block in blocks:
+        if joined:
+            joined.append(Piece(" ", joined[-1].end, joined[-1].end))
+        joined.extend(block.pieces)
+    return Block(kind, tuple(joined), blocks[0].first_line, blocks[-1].last_line, blocks[0].page)
+
+
+# --- 8: stitch jumped articles -------------------------------------------------------------------------
+
+
+def page_key(label: str) -> str:
+    """A page label for comparison: 'A02' -> 'A2', '一' -> '1', '十二' -> '12'.
+
+    >>> page_key("第04"), page_key("十二"), page_key("a2")
+    ('4', '12', 'A2')
+    """
+    label = label.strip().lstrip("第").upper()
+    if label and all(c in _CHINESE_DIGITS or c == "十" for c in label):
+        if "十" in label:
+            tens, _, ones = label.partition("十")
+            value = (_CHINESE_DIGITS.get(tens, 1) if tens else 1) * 10 + (
+                _CHINESE_DIGITS.get(ones, 0) if ones else 0
+            )
+        else:
+            value = int("".join(str(_CHINESE_DIGITS[c]) for c in label))
+        return str(value)
+    prefix = label.rstrip("0123456789")
+    digits = label[len(prefix) :]
+    return prefix + (str(int(digits)) if digits else "")
+
+
+def _article_page(article: Article) -> int:
+    return min((b.page for b in _all_blocks(article)), default=0)
+
+
+def _all_blocks(article: Article) -> Iterable[Block]:
+    for block in (article.kicker, article.headline, article.subheadline, article.dateline, article.byline):
+        if block is not None:
+            yield block
+    yield from article.blocks
+
+
+def _stitch(articles: list[Article], labels: dict[int, str], edits: list[Edit]) -> list[Article]:
+    """Join jumped halves: a 'continues on p' half with a 'continued from q' half on page p."""
+
+    def label(page: int) -> str:
+        return page_key(labels.get(page, str(page + 1)))
+
+    result = list(articles)
+    for a_index, first in enumerate(result):
+        to = next((j for j in first.jumps if j.direction == "to"), None)
+        if to is None:
+            continue
+        first_page = _article_page(first)
+        best, best_score = None, 0.0
+        for b_index in range(a_index + 1, len(result)):
+            second = result[b_index]
+            back = next((j for j in second.jumps if j.direction == "from"), None)
+            if back is None:
+                continue
+            second_page = _article_page(second)
+            forward_ok = label(second_page) == page_key(to.page) or (
+                to.page == "下" and second_page == first_page + 1
+            )
+            back_ok = page_key(back.page) == label(first_page) or (
+                back.page == "上" and second_page == first_page + 1
+            )
+            if not (forward_ok and back_ok):
+                continue
+            score = _text_overlap(first, second)
+            if best is None or score > best_score:
+                best, best_score = b_index, score
+        if best is None:
+            continue
+        second = result[best]
+        merged = replace(
+            first,
+            blocks=first.blocks + second.blocks,
+            headline=first.headline or second.headline,
+            kicker=first.kicker or second.kicker,
+            subheadline=first.subheadline or second.subheadline,
+            dateline=first.dateline or second.dateline,
+            byline=first.byline or second.byline,
+            jumps=tuple(j for j in first.jumps if j.direction == "from")
+            + tuple(j for j in second.jumps if j.direction == "to"),
+        )
+        at = second.blocks[0] if second.blocks else None
+        edits.append(
+            Edit(
+                "articles.stitch",
+                "stitch",
+                at.start if at else 0,
+                at.start if at else 0,
+                at.first_line if at else 0,
+                at.first_line if at else 0,
+                note=f"article {second.id} (page {label(_article_page(second))}) continues article "
+                f"{first.id} (page {label(first_page)}); word overlap {best_score:.2f}",
+            )
+        )
+        result[a_index] = merged
+        result[best] = replace(
+            second,
+            blocks=(),
+            jumps=(),
+            headline=None,
+            kicker=None,
+            subheadline=None,
+            dateline=None,
+            byline=None,
+            id="",
+        )
+    kept = [a for a in result if a.id]
+    return [replace(a, id=f"a{i}") for i, a in enumerate(kept, 1)]
+
+
+def _text_overlap(first: Article, second: Article) -> float:
+    a = _words(" ".join(b.text for b in _all_blocks(first)))
+    b = _words(" ".join(b.text for b in _all_blocks(second)))
+    return len(a & b) / max(1, min(len(a), len(b)))
