@@ -18,12 +18,13 @@ import regex
 
 from reflow.model import Line, Piece
 from reflow.ruleset import RuleSet
+from reflow.shadow import Shadow
 from reflow.stages import BREAK_PASSES
 from reflow.width import display_width
 
-#: Lines wider than this times the region width (plus two CJK characters of squeezed punctuation) are
-#: *wide*: headlines and subtitles spanning several columns.
-WIDE_FACTOR = 1.15
+#: Lines wider than the ordinary full lines of their region (their upper quartile, or the column width)
+#: by more than two CJK characters of squeezed punctuation are *wide*: headlines and subtitles spanning
+#: several columns.
 WIDE_SLACK = 4
 #: A word or number, a run of one punctuation mark (—— …… are never split), or one character.
 _FIRST_TOKEN = regex.compile(r"(?:[\p{Latin}\p{N}][\p{Latin}\p{N}\p{Pd}.,%'’]*|(\p{P})\1+|\X)")
@@ -41,6 +42,7 @@ class Gap:
     page_break: bool
     region: Region
     paragraph_start: bool  # ``before`` is the first line of a paragraph
+    standalone: bool  # either line must stand alone (a continuation marker)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,23 +66,39 @@ class Region:
     width: float
     established: bool
     unwrapped: bool
+    widest: float = 0.0  # upper quartile of the full lines' widths
 
 
-def regions(lines: Sequence[Line], texts: Sequence[str], window: int, rules: BreakRules) -> list[Region]:
-    """The :class:`Region` of each line of ``lines`` (all non-blank), from the lines around it."""
+def regions(
+    lines: Sequence[Line],
+    texts: Sequence[str],
+    window: int,
+    rules: BreakRules,
+    aside: Sequence[bool] = (),
+) -> list[Region]:
+    """The :class:`Region` of each line of ``lines`` (all non-blank), from the lines around it.
+
+    Lines flagged in ``aside`` (markers, headline-like lines) are no evidence of the column width.
+    """
     if not lines:
         return []
     chunk = max(1, window // 2)
     found: list[Region] = []
-    finished = [rules.finished(text) for text in texts]
+    aside_flags = [k < len(aside) and aside[k] for k in range(len(texts))]
+    finished = [rules.finished(text) or aside_flags[k] for k, text in enumerate(texts)]
     for start in range(0, len(lines), chunk):
         low, high = max(0, start - chunk), min(len(lines), start + 2 * chunk)
-        found.append(_region(lines, texts, finished, range(low, high), rules))
+        found.append(_region(lines, texts, finished, aside_flags, range(low, high), rules))
     return [found[i // chunk] for i in range(len(lines))]
 
 
 def _region(
-    lines: Sequence[Line], texts: Sequence[str], finished: Sequence[bool], near: range, rules: BreakRules
+    lines: Sequence[Line],
+    texts: Sequence[str],
+    finished: Sequence[bool],
+    aside: Sequence[bool],
+    near: range,
+    rules: BreakRules,
 ) -> Region:
     """Estimate the column width from the lines ``near``.
 
@@ -104,7 +122,10 @@ def _region(
     least = width * rules.ruleset.layout.full_ratio
     full = [k for k in near if k + 1 < len(lines) and lines[k].width >= least]
     ending = sum(1 for k in full if finished[k])
-    return Region(width, established=at_width >= 3, unwrapped=len(full) >= 4 and ending >= 0.75 * len(full))
+    ordinary = sorted(lines[k].width for k in near if lines[k].width >= least and not aside[k])
+    widest = max(width, float(ordinary[(3 * (len(ordinary) - 1)) // 4])) if ordinary else width
+    unwrapped = len(full) >= 4 and ending >= 0.75 * len(full)
+    return Region(width, established=at_width >= 3, unwrapped=unwrapped, widest=widest)
 
 
 def _smoothed_mode(counts: Mapping[float, float]) -> float:
@@ -129,6 +150,7 @@ class BreakRules:
         self.no_line_end = frozenset(punct.no_line_end)
         self.paragraph_end = punct.paragraph_end
         self.mid_sentence = frozenset(punct.mid_sentence)
+        self.shadow = Shadow(ruleset.matching.shadow)
         self.passes: list[tuple[str, Callable[[Gap], Decision | None]]] = [
             (name, getattr(self, name.replace(".", "_"))) for name in BREAK_PASSES if ruleset.enabled(name)
         ]
@@ -154,7 +176,7 @@ class BreakRules:
 
     @staticmethod
     def is_wide(line: Line, gap: Gap) -> bool:
-        return line.width > gap.region.width * WIDE_FACTOR + WIDE_SLACK
+        return line.width > max(gap.region.width, gap.region.widest) + WIDE_SLACK
 
     def token_width(self, text: str) -> int:
         """Display width of the first unbreakable token of ``text`` (a word, a number, or a character
@@ -181,6 +203,18 @@ class BreakRules:
         return self.fill(gap) > self.expected_width(gap) * self.ruleset.layout.full_ratio
 
     # --- passes, in the order of reflow.stages.BREAK_PASSES -------------------------------------
+    def headline_like(self, text: str) -> bool:
+        """A two-phrase headline: never evidence of the column width."""
+        return bool(self.ruleset.headlines.two_phrase.search(self.shadow(text)))
+
+    def breaks_standalone(self, gap: Gap) -> Decision | None:
+        if gap.standalone:
+            return Decision(False, "breaks.standalone", "a continuation marker stands alone")
+        two_phrase = self.ruleset.headlines.two_phrase
+        if two_phrase.search(self.shadow(gap.before_text)) or two_phrase.search(self.shadow(gap.after_text)):
+            return Decision(False, "breaks.standalone", "a two-phrase headline stands alone")
+        return None
+
     def breaks_unwrapped(self, gap: Gap) -> Decision | None:
         if gap.region.unwrapped or gap.before.width > self.ruleset.layout.max_line_width:
             return Decision(False, "breaks.unwrapped", "text is one paragraph per line here")
@@ -236,13 +270,19 @@ class BreakRules:
 
 
 def decide_all(
-    lines: Sequence[Line], pieces: Sequence[tuple[Piece, ...]], ruleset: RuleSet
+    lines: Sequence[Line],
+    pieces: Sequence[tuple[Piece, ...]],
+    ruleset: RuleSet,
+    standalone: frozenset[int] = frozenset(),
 ) -> tuple[list[int], list[Decision]]:
     """Indices of the non-blank lines, and one decision for each gap between consecutive ones."""
     texts = ["".join(p.text for p in line_pieces) for line_pieces in pieces]
     content = [i for i, text in enumerate(texts) if text]
     rules = BreakRules(ruleset)
-    around = regions([lines[i] for i in content], [texts[i] for i in content], ruleset.layout.window, rules)
+    aside = [i in standalone or rules.headline_like(texts[i]) for i in content]
+    around = regions(
+        [lines[i] for i in content], [texts[i] for i in content], ruleset.layout.window, rules, aside
+    )
     decisions: list[Decision] = []
     paragraph_start = True
     for k in range(len(content) - 1):
@@ -256,6 +296,7 @@ def decide_all(
             page_break=lines[j].page != lines[i].page,
             region=around[k],
             paragraph_start=paragraph_start,
+            standalone=i in standalone or j in standalone,
         )
         decision = rules.decide(gap)
         decisions.append(decision)

@@ -26,7 +26,7 @@ class Furniture:
 
 
 def find(
-    lines: Sequence[Line], pieces: Sequence[tuple[Piece, ...]], ruleset: RuleSet, shadow: Shadow
+    source: str, lines: Sequence[Line], pieces: Sequence[tuple[Piece, ...]], ruleset: RuleSet, shadow: Shadow
 ) -> Furniture:
     """Propose every furniture line of the document."""
     rules = [rule for rule in ruleset.furniture if ruleset.enabled(rule.name)]
@@ -55,7 +55,14 @@ def find(
             )
             edits.append(
                 Edit(
-                    rule.name, "furniture", start, end, line.number, line.number, removed=text, note=rule.kind
+                    rule.name,
+                    "furniture",
+                    start,
+                    end,
+                    line.number,
+                    line.number,
+                    removed=source[start:end],
+                    note=rule.kind,
                 )
             )
             found.add(index)

@@ -58,13 +58,18 @@ def convert(
     lines = split_lines(source, ambiguous_wide=ruleset.layout.ambiguous_wide)
     normal_edits = normalize.propose(source, lines, ruleset)
     pieces = normalize.line_pieces(source, lines, normal_edits)
-    found = furniture.find(lines, pieces, ruleset, Shadow(ruleset.matching.shadow))
+    found = furniture.find(source, lines, pieces, ruleset, Shadow(ruleset.matching.shadow))
     pieces = [() if index in found.lines else line_pieces for index, line_pieces in enumerate(pieces)]
-    content, decisions = breaks.decide_all(lines, pieces, ruleset)
+    standalone = structure.standalone_lines(pieces, ruleset)
+    content, decisions = breaks.decide_all(lines, pieces, ruleset, standalone)
     joins = JoinRules(ruleset, WordEvidence(source))
     blocks, join_edits = assemble(source, lines, pieces, content, decisions, joins)
     articles, structure_edits = structure.build(
-        blocks, ruleset, line_pages=[line.page for line in lines], page_labels=found.page_labels
+        blocks,
+        ruleset,
+        source=source,
+        line_pages=[line.page for line in lines],
+        page_labels=found.page_labels,
     )
     edits = sorted(
         [*input_edits, *normal_edits, *found.edits, *join_edits, *structure_edits],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 #: Decisions about the gap between two consecutive non-blank lines, first match wins.
 BREAK_PASSES: tuple[str, ...] = (
+    "breaks.standalone",  # a line that is a whole continuation marker stands alone
     "breaks.unwrapped",  # one paragraph per line (not hard-wrapped) here: every line ends a paragraph
     "breaks.no_line_start",  # next line starts with a mark that may not start a line: join
     "breaks.no_line_end",  # line ends with a mark that may not end a line: join

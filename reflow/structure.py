@@ -65,8 +65,9 @@ class _Segment:
 class StructureRules:
     """The structure passes of one rule set, with its patterns matched on the shadow copy."""
 
-    def __init__(self, ruleset: RuleSet) -> None:
+    def __init__(self, ruleset: RuleSet, source: str) -> None:
         self.ruleset = ruleset
+        self.source = source
         self.shadow = Shadow(ruleset.matching.shadow)
         on = ruleset.enabled
         self.markers = [r for r in ruleset.markers if on(r.name)]
@@ -78,6 +79,14 @@ class StructureRules:
         self.closers = "".join(punct.closers)
         self.paragraph_end = punct.paragraph_end
 
+    def edit(
+        self, rule: str, action: str, block_pieces: Sequence[Piece], block: Block, note: str = ""
+    ) -> Edit:
+        """An edit over ``block_pieces``; what a heading keeps in the body is not ``removed``."""
+        start, end = cutter.span(block_pieces)
+        removed = "" if action == "heading" else self.source[start:end]
+        return Edit(rule, action, start, end, block.first_line, block.last_line, removed=removed, note=note)
+
     def finished(self, text: str) -> bool:
         stripped = text.rstrip().rstrip(self.closers)
         return bool(stripped) and (
@@ -85,15 +94,29 @@ class StructureRules:
         )
 
 
+def standalone_lines(pieces: Sequence[Sequence[Piece]], ruleset: RuleSet) -> frozenset[int]:
+    """Indices of the lines that are a whole continuation marker: they never join a paragraph."""
+    rules = StructureRules(ruleset, "")
+    markers = [rule for rule in rules.markers if rule.placement == "line"]
+    found = set()
+    for index, line_pieces in enumerate(pieces):
+        if line_pieces and len(line_pieces) <= 8:
+            folded = rules.shadow("".join(p.text for p in line_pieces))
+            if len(folded) <= 40 and any(rule.pattern.search(folded) for rule in markers):
+                found.add(index)
+    return frozenset(found)
+
+
 def build(
     blocks: Sequence[Block],
     ruleset: RuleSet,
     *,
+    source: str,
     line_pages: Sequence[int],
     page_labels: dict[int, str],
 ) -> tuple[list[Article], list[Edit]]:
     """Turn the document's paragraphs into articles, recording every structural edit."""
-    rules = StructureRules(ruleset)
+    rules = StructureRules(ruleset, source)
     edits: list[Edit] = []
     units = [_classify(block, rules, line_pages, edits) for block in blocks]
     items = _resolve_short_runs(units, rules, edits)
@@ -105,13 +128,6 @@ def build(
 
 
 # --- 1-4: classify each block ------------------------------------------------------------------------------
-
-
-def _edit(rule: str, action: str, block_pieces: Sequence[Piece], block: Block, note: str = "") -> Edit:
-    """An edit over ``block_pieces``; what a heading keeps in the body is not ``removed``."""
-    start, end = cutter.span(block_pieces)
-    removed = "" if action == "heading" else "".join(p.text for p in block_pieces)
-    return Edit(rule, action, start, end, block.first_line, block.last_line, removed=removed, note=note)
 
 
 def _classify(block: Block, rules: StructureRules, line_pages: Sequence[int], edits: list[Edit]) -> Unit:
@@ -127,11 +143,13 @@ def _classify(block: Block, rules: StructureRules, line_pages: Sequence[int], ed
         marker = text[match.start() : match.end()]
         jump = Jump(rule.direction, page, block.first_line, marker.strip())
         if rule.placement == "line" or match.group().strip() == folded.strip():
-            edits.append(_edit(rule.name, "marker", block.pieces, block, f"{rule.direction} page {page}"))
+            edits.append(
+                rules.edit(rule.name, "marker", block.pieces, block, f"{rule.direction} page {page}")
+            )
             return Unit(block, "marker", last_page, jumps=(jump,))
         kept = (0, match.start()) if rule.placement == "end" else (match.end(), len(text))
         edits.append(
-            _edit(
+            rules.edit(
                 rule.name,
                 "marker",
                 cutter.cut(block.pieces, *match.span()),
@@ -148,16 +166,16 @@ def _classify(block: Block, rules: StructureRules, line_pages: Sequence[int], ed
         if match is None:
             continue
         if match.group().strip() == folded.strip():
-            edits.append(_edit(cue.name, "end-cue", block.pieces, block))
+            edits.append(rules.edit(cue.name, "end-cue", block.pieces, block))
             return Unit(block, "end", last_page, jumps=tuple(jumps), ends_article=True)
         if not folded[match.end() :].strip():
-            edits.append(_edit(cue.name, "end-cue", cutter.cut(block.pieces, *match.span()), block))
+            edits.append(rules.edit(cue.name, "end-cue", cutter.cut(block.pieces, *match.span()), block))
             block = replace(block, pieces=cutter.strip(cutter.cut(block.pieces, 0, match.start())))
             text, folded = block.text, rules.shadow(block.text)
             ends = True
     for heading in rules.headings:
         if len(text) <= heading.max_length and not rules.finished(text) and heading.pattern.search(folded):
-            edits.append(_edit(heading.name, "heading", block.pieces, block, f"level {heading.level}"))
+            edits.append(rules.edit(heading.name, "heading", block.pieces, block, f"level {heading.level}"))
             block = replace(block, kind=BlockKind.HEADING, level=heading.level, rule=heading.name)
             return Unit(block, "heading", last_page, jumps=tuple(jumps), ends_article=ends)
     dateline = _dateline(folded, rules)
@@ -223,20 +241,20 @@ def _resolve_short_runs(
             out.append(Stack(tuple(u.block for u in run)))
             why = "headline cue" if cue else "at an article boundary"
             for u in run:
-                edits.append(_edit("headlines.stack", "headline", u.block.pieces, u.block, why))
+                edits.append(rules.edit("headlines.stack", "headline", u.block.pieces, u.block, why))
         elif (
             rules.ruleset.enabled("headings.subhead")
             and len(run) <= 3
             and all(len(u.block.text) <= headlines.subhead_max_length for u in run)
         ):
-            out.append(_subhead(run, edits))
+            out.append(_subhead(run, rules, edits))
         else:
             out.extend(replace(u, role="paragraph") for u in run)
         index = end
     return out
 
 
-def _subhead(run: Sequence[Unit], edits: list[Edit]) -> Unit:
+def _subhead(run: Sequence[Unit], rules: StructureRules, edits: list[Edit]) -> Unit:
     """One unnumbered subhead from one to three short lines, joined with a space."""
     joined: list[Piece] = []
     for u in run:
@@ -247,7 +265,7 @@ def _subhead(run: Sequence[Unit], edits: list[Edit]) -> Unit:
     block = Block(
         BlockKind.HEADING, tuple(joined), first.first_line, last.last_line, first.page, 1, "headings.subhead"
     )
-    edits.append(_edit("headings.subhead", "heading", joined, block, f"{len(run)}-line subhead"))
+    edits.append(rules.edit("headings.subhead", "heading", joined, block, f"{len(run)}-line subhead"))
     return Unit(block, "heading", run[-1].last_page)
 
 
@@ -396,7 +414,7 @@ def _article(
             # the brackets around a byline belong to the dateline furniture, not the body
             while cut_end < len(text) and text[cut_end] in "）)】〕] \u3000":
                 cut_end += 1
-            edits.append(_edit(rule, "dateline", cutter.cut(block.pieces, 0, cut_end), block))
+            edits.append(rules.edit(rule, "dateline", cutter.cut(block.pieces, 0, cut_end), block))
             rest = cutter.strip(cutter.cut(block.pieces, cut_end, len(text)))
             if not rest:
                 continue

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from reflow import convert, load_ruleset
+from reflow import Block, Document, convert, load_ruleset
 from reflow.render import render
 from reflow.render.tei import tei_schema
 from reflow.width import display_width
@@ -22,6 +22,16 @@ ZH = load_ruleset("zh-newspaper")
 def body_texts(dump_text: str) -> list[str]:
     document = convert(dump_text, ZH)
     return [block.text for article in document.articles for block in article.blocks]
+
+
+def every_block(document: Document) -> list[Block]:
+    """All blocks of a document: article heads and bodies, and the furniture set aside."""
+    found: list[Block] = list(document.furniture)
+    for article in document.articles:
+        heads = (article.kicker, article.headline, article.subheadline, article.dateline, article.byline)
+        found.extend(block for block in heads if block is not None)
+        found.extend(article.blocks)
+    return found
 
 
 def unambiguous(dump: Dump) -> bool:
@@ -52,18 +62,59 @@ def test_no_silent_loss(text: str) -> None:
     """Every non-whitespace input character is in the output, or removed by an edit that says why."""
     document = convert(text, ZH)
     kept = [False] * len(document.source)
-    for article in document.articles:
-        for block in article.blocks:
-            for piece in block.pieces:
-                if piece.text == document.source[piece.start : piece.end]:
-                    for i in range(piece.start, piece.end):
-                        kept[i] = True
+    for block in every_block(document):
+        for piece in block.pieces:
+            if piece.text == document.source[piece.start : piece.end]:
+                for i in range(piece.start, piece.end):
+                    kept[i] = True
     for edit in document.edits:
-        if edit.rule and edit.action in {"delete", "replace", "break", "join", "heal-column-break"}:
+        if edit.rule and edit.removed:
+            assert edit.removed == document.source[edit.start : edit.end]
             for i in range(edit.start, edit.end):
                 kept[i] = True
     lost = [ch for ch, ok in zip(document.source, kept, strict=True) if not ok and not ch.isspace()]
     assert lost == []
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=300), dumps().map(lambda d: d.text)))
+def test_no_block_is_duplicated(text: str) -> None:
+    """Article splitting never duplicates text: every source character is in at most one block."""
+    document = convert(text, ZH)
+    owner: dict[int, int] = {}
+    for number, block in enumerate(every_block(document)):
+        for piece in block.pieces:
+            if piece.text == document.source[piece.start : piece.end]:
+                for i in range(piece.start, piece.end):
+                    assert owner.setdefault(i, number) == number, f"offset {i} is in two blocks"
+
+
+HEADLINES = ["拨开世界迷雾 奏响时代强音", "“智”在必胜 高质量发展插上腾飞翅膀"]
+SUBTITLE = "——国务委员兼外交部长王毅谈习近平主席出席峰会成果"
+MARKERS = ["（上接1版）", "（下转第4版）"]
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(dumps(), st.sampled_from(HEADLINES), st.booleans(), st.sampled_from(MARKERS), st.booleans())
+def test_markers_and_headlines_leave_the_body_unchanged(
+    dump: Dump, headline: str, subtitle: bool, marker: str, after: bool
+) -> None:
+    """Adding a headline stack (before or after the body) and a jump marker changes no body paragraph.
+
+    The body must be long enough to show its column width (six lines), as on any real page: a subtitle
+    as wide as a tiny body's column could not be told from its first line.
+    """
+    assume(unambiguous(dump) and sum(len(lines) for lines in dump.wrapped) >= 6)
+    stack = headline + ("\n" + SUBTITLE if subtitle else "")
+    if after:
+        text = (marker + "\n" if "上接" in marker else "") + dump.text + "\n" + stack + "\n"
+        text += "" if "上接" in marker else marker + "\n"
+    else:
+        text = stack + "\n\n" + (marker + "\n" if "上接" in marker else "") + dump.text
+        text += "" if "上接" in marker else marker + "\n"
+    document = convert(text, ZH)
+    assert [b.text for a in document.articles for b in a.blocks] == dump.paragraphs
+    assert [a.headline.text for a in document.articles if a.headline] == [headline]
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
