@@ -68,6 +68,7 @@ def convert(
         blocks,
         ruleset,
         source=source,
+        line_starts=[line.start for line in lines],
         line_pages=[line.page for line in lines],
         page_labels=found.page_labels,
     )

@@ -19,6 +19,7 @@ Every decision becomes an :class:`~reflow.model.Edit` naming its rule.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -65,9 +66,10 @@ class _Segment:
 class StructureRules:
     """The structure passes of one rule set, with its patterns matched on the shadow copy."""
 
-    def __init__(self, ruleset: RuleSet, source: str) -> None:
+    def __init__(self, ruleset: RuleSet, source: str, line_starts: Sequence[int] = ()) -> None:
         self.ruleset = ruleset
         self.source = source
+        self.line_starts = line_starts
         self.shadow = Shadow(ruleset.matching.shadow)
         on = ruleset.enabled
         self.markers = [r for r in ruleset.markers if on(r.name)]
@@ -86,6 +88,15 @@ class StructureRules:
         start, end = cutter.span(block_pieces)
         removed = "" if action == "heading" else self.source[start:end]
         return Edit(rule, action, start, end, block.first_line, block.last_line, removed=removed, note=note)
+
+    def trimmed(self, block: Block, pieces: tuple[Piece, ...]) -> Block:
+        """``block`` reduced to ``pieces``, its line range shrunk to the lines they come from."""
+        if not pieces or not self.line_starts:
+            return replace(block, pieces=pieces)
+        start, end = cutter.span(pieces)
+        first = bisect.bisect_right(self.line_starts, start)
+        last = bisect.bisect_right(self.line_starts, max(start, end - 1))
+        return replace(block, pieces=pieces, first_line=first, last_line=last)
 
     def finished(self, text: str) -> bool:
         stripped = text.rstrip().rstrip(self.closers)
@@ -112,11 +123,12 @@ def build(
     ruleset: RuleSet,
     *,
     source: str,
+    line_starts: Sequence[int],
     line_pages: Sequence[int],
     page_labels: dict[int, str],
 ) -> tuple[list[Article], list[Edit]]:
     """Turn the document's paragraphs into articles, recording every structural edit."""
-    rules = StructureRules(ruleset, source)
+    rules = StructureRules(ruleset, source, line_starts)
     edits: list[Edit] = []
     units = [_classify(block, rules, line_pages, edits) for block in blocks]
     items = _resolve_short_runs(units, rules, edits)
@@ -157,7 +169,7 @@ def _classify(block: Block, rules: StructureRules, line_pages: Sequence[int], ed
                 f"{rule.direction} page {page}",
             )
         )
-        block = replace(block, pieces=cutter.strip(cutter.cut(block.pieces, *kept)))
+        block = rules.trimmed(block, cutter.strip(cutter.cut(block.pieces, *kept)))
         text, folded = block.text, rules.shadow(block.text)
         jumps.append(jump)
     ends = False
@@ -170,7 +182,7 @@ def _classify(block: Block, rules: StructureRules, line_pages: Sequence[int], ed
             return Unit(block, "end", last_page, jumps=tuple(jumps), ends_article=True)
         if not folded[match.end() :].strip():
             edits.append(rules.edit(cue.name, "end-cue", cutter.cut(block.pieces, *match.span()), block))
-            block = replace(block, pieces=cutter.strip(cutter.cut(block.pieces, 0, match.start())))
+            block = rules.trimmed(block, cutter.strip(cutter.cut(block.pieces, 0, match.start())))
             text, folded = block.text, rules.shadow(block.text)
             ends = True
     for heading in rules.headings:
@@ -406,9 +418,11 @@ def _article(
         ):
             rule, d_start, d_end, b_start, b_end = unit.dateline
             if d_end > d_start:
-                dateline = replace(cutter_block(block, d_start, d_end), kind=BlockKind.DATELINE, rule=rule)
+                dateline = replace(
+                    cutter_block(block, d_start, d_end, rules), kind=BlockKind.DATELINE, rule=rule
+                )
             if b_end > b_start:
-                byline = replace(cutter_block(block, b_start, b_end), kind=BlockKind.BYLINE, rule=rule)
+                byline = replace(cutter_block(block, b_start, b_end, rules), kind=BlockKind.BYLINE, rule=rule)
             cut_end = max(d_end, b_end)
             text = block.text
             # the brackets around a byline belong to the dateline furniture, not the body
@@ -418,7 +432,7 @@ def _article(
             rest = cutter.strip(cutter.cut(block.pieces, cut_end, len(text)))
             if not rest:
                 continue
-            block = replace(block, pieces=rest)
+            block = rules.trimmed(block, rest)
         if block.kind == BlockKind.HEADING or block.kind == BlockKind.PARAGRAPH:
             blocks.append(block)
         else:
@@ -435,9 +449,9 @@ def _article(
     )
 
 
-def cutter_block(block: Block, start: int, end: int) -> Block:
+def cutter_block(block: Block, start: int, end: int, rules: StructureRules) -> Block:
     """The part ``[start, end)`` of ``block``'s text as a block of its own."""
-    return replace(block, pieces=cutter.strip(cutter.cut(block.pieces, start, end)))
+    return rules.trimmed(block, cutter.strip(cutter.cut(block.pieces, start, end)))
 
 
 def _stack_roles(stack: Stack, rules: StructureRules) -> tuple[Block | None, Block | None, Block | None]:

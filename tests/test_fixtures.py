@@ -1,0 +1,82 @@
+"""Golden fixtures: ``fixtures/<case>/input.txt`` and hand-checked expected outputs.
+
+``expected.json`` is the truth about the page (articles, headline stacks, datelines, blocks with their
+source lines), written or corrected by hand; it is compared with reflow's JSON output without the
+offset details. ``expected.tei.xml`` and ``expected.html``, where present, are compared byte for byte.
+Regenerate the TEI and HTML goldens with ``python -m pytest tests/test_fixtures.py --regen`` and review
+the diff like code; ``expected.json`` is never regenerated.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reflow import convert, load_ruleset
+from reflow.render import render
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+CASES = sorted(path for path in FIXTURES.iterdir() if (path / "input.txt").is_file())
+ARTICLE_KEYS = ("headline", "kicker", "subheadline", "dateline", "byline", "continued_from", "continues_on")
+
+
+def case_settings(case: Path) -> dict[str, Any]:
+    with (case / "case.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def converted(case: Path, fmt: str) -> str:
+    settings = case_settings(case)
+    text = (case / "input.txt").read_bytes().decode("utf-8")
+    document = convert(text, load_ruleset(settings.get("ruleset", "zh-newspaper")), source_name="input.txt")
+    return render(document, fmt)
+
+
+def projection(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The hand-checkable part of reflow's JSON: article fields and blocks without offsets."""
+    articles = []
+    for article in data["articles"]:
+        blocks = []
+        for block in article["blocks"]:
+            kept = {"type": block["type"], "text": block["text"], "lines": list(block["lines"])}
+            if block["type"] == "heading":
+                kept["level"] = block["level"]
+            blocks.append(kept)
+        articles.append({**{key: article.get(key) for key in ARTICLE_KEYS}, "blocks": blocks})
+    return articles
+
+
+def xfail_if_known(case: Path) -> None:
+    reason = case_settings(case).get("xfail")
+    if reason:
+        pytest.xfail(reason)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_structure_matches_the_hand_checked_truth(case: Path) -> None:
+    expected = projection(json.loads((case / "expected.json").read_text(encoding="utf-8")))
+    got = projection(json.loads(converted(case, "json")))
+    assert [a["headline"] for a in got] == [a["headline"] for a in expected], "articles and headlines"
+    for number, (want, have) in enumerate(zip(expected, got, strict=True), 1):
+        for key in ARTICLE_KEYS:
+            assert have[key] == want[key], f"article {number}: {key}"
+        assert [(b["type"], b["lines"]) for b in have["blocks"]] == [
+            (b["type"], b["lines"]) for b in want["blocks"]
+        ], f"article {number}: block boundaries"
+        assert have["blocks"] == want["blocks"], f"article {number}: block texts"
+
+
+@pytest.mark.parametrize("fmt", ["tei", "html"])
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_rendered_golden(case: Path, fmt: str, request: pytest.FixtureRequest) -> None:
+    golden = case / ("expected.tei.xml" if fmt == "tei" else "expected.html")
+    output = converted(case, fmt)
+    if request.config.getoption("--regen"):
+        golden.write_text(output, encoding="utf-8")
+    if not golden.exists():
+        pytest.skip(f"{case.name} has no {golden.name}")
+    assert output == golden.read_text(encoding="utf-8")
