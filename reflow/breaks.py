@@ -43,6 +43,7 @@ class Gap:
     region: Region
     paragraph_start: bool  # ``before`` is the first line of a paragraph
     standalone: bool  # either line must stand alone (a continuation marker)
+    under_headline: bool  # the line above ``before`` is a two-phrase headline
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +106,8 @@ def _region(
     The width shows in lines broken mid-sentence (lines ending a sentence prove nothing), best in those
     whose successor starts with a short token (they were filled to the brim). A line after a sentence end
     is probably a paragraph's first line and has lost its indent: its width is corrected by it, and it
-    counts for less, since a sentence may also end at the end of a line inside a paragraph.
+    counts for less, since a sentence may also end at the end of a line inside a paragraph. Closing marks
+    squeezed in at a line end do not count: they may overflow the column.
     """
     indent = 2 * rules.ruleset.layout.first_line_indent
     broken = [k for k in near if k + 1 < len(lines) and not finished[k]]
@@ -115,8 +117,8 @@ def _region(
     for k in broken:
         first = k == 0 or finished[k - 1]
         tight = rules.token_width(texts[k + 1]) <= 4
-        weight = (0.5 if first else 1.0) * (1.0 if tight else 0.25)
-        evidence[float(lines[k].width + (indent if first else 0))] += weight
+        weight = (0.4 if first else 1.0) * (1.0 if tight else 0.25)
+        evidence[float(rules.unsqueezed_width(lines[k], texts[k]) + (indent if first else 0))] += weight
     width = _smoothed_mode(evidence)
     at_width = sum(1 for k in near if width - 2 <= lines[k].width <= width + WIDE_SLACK)
     least = width * rules.ruleset.layout.full_ratio
@@ -124,7 +126,9 @@ def _region(
     ending = sum(1 for k in full if finished[k])
     ordinary = sorted(lines[k].width for k in near if lines[k].width >= least and not aside[k])
     widest = max(width, float(ordinary[(3 * (len(ordinary) - 1)) // 4])) if ordinary else width
-    unwrapped = len(full) >= 4 and ending >= 0.75 * len(full)
+    # one paragraph per line: most full lines end a sentence, and so do most lines
+    candidates = [k for k in near if k + 1 < len(lines)]
+    unwrapped = len(full) >= 4 and ending >= 0.75 * len(full) and len(broken) <= 0.25 * len(candidates)
     return Region(width, established=at_width >= 3, unwrapped=unwrapped, widest=widest)
 
 
@@ -178,6 +182,13 @@ class BreakRules:
     def is_wide(line: Line, gap: Gap) -> bool:
         return line.width > max(gap.region.width, gap.region.widest) + WIDE_SLACK
 
+    def unsqueezed_width(self, line: Line, text: str) -> int:
+        """Width of a line without the closing marks squeezed in at its end (they may overflow)."""
+        tail = len(text) - len(text.rstrip("".join(self.no_line_start)))
+        if not tail:
+            return line.width
+        return line.width - display_width(text[-tail:], ambiguous_wide=self.ruleset.layout.ambiguous_wide)
+
     def token_width(self, text: str) -> int:
         """Display width of the first unbreakable token of ``text`` (a word, a number, or a character
         with the opening marks before it); marks that may not start a line are left out, since they
@@ -197,8 +208,10 @@ class BreakRules:
         return gap.before.width + sep + self.token_width(gap.after_text)
 
     def is_full(self, gap: Gap) -> bool:
-        if self.is_wide(gap.before, gap):
-            # a wide line (spanning headline, subtitle) is full only if the next line is wide too
+        subtitle = gap.under_headline and self.ruleset.headlines.subtitle.search(self.shadow(gap.before_text))
+        if subtitle or self.is_wide(gap.before, gap):
+            # a wide line (spanning headline, subtitle) is full only if the next line is wide too; so is
+            # a subtitle under a headline, whose column is its own
             return self.is_wide(gap.after, gap)
         return self.fill(gap) > self.expected_width(gap) * self.ruleset.layout.full_ratio
 
@@ -216,6 +229,10 @@ class BreakRules:
         return None
 
     def breaks_unwrapped(self, gap: Gap) -> Decision | None:
+        # across a blank line the column-break test still decides: text broken mid-sentence at a blank
+        # line is wrapped text, whatever the lines around it look like
+        if gap.blank_lines or gap.page_break:
+            return None
         if gap.region.unwrapped or gap.before.width > self.ruleset.layout.max_line_width:
             return Decision(False, "breaks.unwrapped", "text is one paragraph per line here")
         return None
@@ -297,6 +314,7 @@ def decide_all(
             region=around[k],
             paragraph_start=paragraph_start,
             standalone=i in standalone or j in standalone,
+            under_headline=k > 0 and aside[k - 1],
         )
         decision = rules.decide(gap)
         decisions.append(decision)
