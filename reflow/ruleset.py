@@ -735,7 +735,7 @@ _SPEC: dict[str, _Table] = {
             "input": _Key(_Text(), "Raw text as extracted."),
             "expected": _Key(_Texts(), "The paragraphs it must give."),
         },
-        merge="append",
+        merge="own",
         array=True,
         make=Example,
     ),
@@ -1118,6 +1118,8 @@ def _resolve_uncached(source: _Source, chain: tuple[_Source, ...]) -> _Resolved:
 def _merge_items(
     inherited: Sequence[Mapping[str, Any]], own: Sequence[Mapping[str, Any]], spec: _Table
 ) -> tuple[Mapping[str, Any], ...]:
+    if spec.merge == "own":
+        return tuple(own)
     merged = list(inherited)
     if spec.merge == "by_name":
         position = {item["name"]: i for i, item in enumerate(merged) if isinstance(item.get("name"), str)}
