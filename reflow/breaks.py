@@ -218,13 +218,13 @@ class BreakRules:
     # --- passes, in the order of reflow.stages.BREAK_PASSES -------------------------------------
     def headline_like(self, text: str) -> bool:
         """A two-phrase headline: never evidence of the column width."""
-        return bool(self.ruleset.headlines.two_phrase.search(self.shadow(text)))
+        return bool(self.ruleset.headlines.cue.search(self.shadow(text)))
 
     def breaks_standalone(self, gap: Gap) -> Decision | None:
         if gap.standalone:
             return Decision(False, "breaks.standalone", "a continuation marker stands alone")
-        two_phrase = self.ruleset.headlines.two_phrase
-        if two_phrase.search(self.shadow(gap.before_text)) or two_phrase.search(self.shadow(gap.after_text)):
+        cue = self.ruleset.headlines.cue
+        if cue.search(self.shadow(gap.before_text)) or cue.search(self.shadow(gap.after_text)):
             return Decision(False, "breaks.standalone", "a two-phrase headline stands alone")
         return None
 

@@ -204,7 +204,7 @@ class HeadlineRules:
     """What headline stacks look like and where to attach them."""
 
     subtitle: regex.Pattern[str]
-    two_phrase: regex.Pattern[str]
+    cue: regex.Pattern[str]
     max_length: int
     subtitle_max_length: int
     subhead_max_length: int
@@ -678,9 +678,7 @@ _SPEC: dict[str, _Table] = {
         "What headline stacks look like and where to attach them.",
         {
             "subtitle": _Key(_Pattern(), "A line that is a subtitle (副题).", regex.compile(r"^——")),
-            "two_phrase": _Key(
-                _Pattern(), "A headline of two phrases split by a space.", regex.compile(r"(?!)")
-            ),
+            "cue": _Key(_Pattern(), "A line that can only be a headline line.", regex.compile(r"(?!)")),
             "max_length": _Key(_Number(1, None, whole=True), "Longest headline line, in characters.", 40),
             "subtitle_max_length": _Key(
                 _Number(1, None, whole=True), "Longest subtitle, in characters.", 120

@@ -236,7 +236,7 @@ def _resolve_short_runs(
         before = units[index - 1] if index > 0 else None
         after = units[end] if end < len(units) else None
         texts = [rules.shadow(u.block.text) for u in run]
-        cue = any(headlines.subtitle.search(t) or headlines.two_phrase.search(t) for t in texts)
+        cue = any(headlines.subtitle.search(t) or headlines.cue.search(t) for t in texts)
         at_start = (
             before is None
             or before.ends_article
@@ -463,11 +463,13 @@ def _stack_roles(stack: Stack, rules: StructureRules) -> tuple[Block | None, Blo
     )
     titles = list(stack.members if subtitle_index is None else stack.members[:subtitle_index])
     subtitles = [] if subtitle_index is None else list(stack.members[subtitle_index:])
-    if subtitle_index is None and len(titles) >= 3:
-        subtitles, titles = titles[2:], titles[:2]
     kicker = None
-    if len(titles) >= 2:
-        kicker, titles = (titles[0], titles[1:]) if headlines.kicker_first else (titles[-1], titles[:-1])
+    if not headlines.kicker_first:  # main headline first, decks below it
+        subtitles, titles = titles[1:] + subtitles, titles[:1]
+    if len(titles) >= 3:
+        subtitles, titles = titles[2:] + subtitles, titles[:2]
+    if len(titles) == 2:
+        kicker, titles = titles[0], titles[1:]
     headline = _merge(titles, BlockKind.HEADLINE)
     subheadline = _merge(subtitles, BlockKind.SUBHEADLINE)
     return (replace(kicker, kind=BlockKind.KICKER) if kicker else None), headline, subheadline
