@@ -43,7 +43,8 @@ class Gap:
     region: Region
     paragraph_start: bool  # ``before`` is the first line of a paragraph
     standalone: bool  # either line must stand alone (a continuation marker)
-    under_headline: bool  # the line above ``before`` is a two-phrase headline
+    under_headline: bool  # the line above ``before`` is a headline line (a cue, or short above a subtitle)
+    after_fill: float | None = None  # width of ``after`` plus the first token of the line below it
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ class Region:
     established: bool
     unwrapped: bool
     widest: float = 0.0  # upper quartile of the full lines' widths
+    support: int = 0  # how many lines around are at the column width
 
 
 def regions(
@@ -129,7 +131,7 @@ def _region(
     # one paragraph per line: most full lines end a sentence, and so do most lines
     candidates = [k for k in near if k + 1 < len(lines)]
     unwrapped = len(full) >= 4 and ending >= 0.75 * len(full) and len(broken) <= 0.25 * len(candidates)
-    return Region(width, established=at_width >= 3, unwrapped=unwrapped, widest=widest)
+    return Region(width, established=at_width >= 3, unwrapped=unwrapped, widest=widest, support=at_width)
 
 
 def _smoothed_mode(counts: Mapping[float, float]) -> float:
@@ -155,6 +157,7 @@ class BreakRules:
         self.paragraph_end = punct.paragraph_end
         self.mid_sentence = frozenset(punct.mid_sentence)
         self.shadow = Shadow(ruleset.matching.shadow)
+        self.datelines = [rule for rule in ruleset.datelines if ruleset.enabled(rule.name)]
         self.passes: list[tuple[str, Callable[[Gap], Decision | None]]] = [
             (name, getattr(self, name.replace(".", "_"))) for name in BREAK_PASSES if ruleset.enabled(name)
         ]
@@ -207,13 +210,21 @@ class BreakRules:
         sep = 1 if gap.after_text[:1].isascii() and gap.before_text[-1:].isascii() else 0
         return gap.before.width + sep + self.token_width(gap.after_text)
 
-    def is_full(self, gap: Gap) -> bool:
+    def is_full(self, gap: Gap, *, sentence_end: bool = False) -> bool:
+        """Would the next line's first token not have fitted on ``before``?
+
+        Judged with ``layout.full_ratio`` slack for measuring (digits, Latin letters, squeezed marks),
+        and with the stricter ``layout.sentence_end_ratio`` when a sentence ends there, since then the
+        answer decides whether the paragraph ends.
+        """
         subtitle = gap.under_headline and self.ruleset.headlines.subtitle.search(self.shadow(gap.before_text))
         if subtitle or self.is_wide(gap.before, gap):
             # a wide line (spanning headline, subtitle) is full only if the next line is wide too; so is
             # a subtitle under a headline, whose column is its own
             return self.is_wide(gap.after, gap)
-        return self.fill(gap) > self.expected_width(gap) * self.ruleset.layout.full_ratio
+        layout = self.ruleset.layout
+        ratio = layout.sentence_end_ratio if sentence_end else layout.full_ratio
+        return self.fill(gap) > self.expected_width(gap) * ratio
 
     # --- passes, in the order of reflow.stages.BREAK_PASSES -------------------------------------
     def headline_like(self, text: str) -> bool:
@@ -224,8 +235,11 @@ class BreakRules:
         if gap.standalone:
             return Decision(False, "breaks.standalone", "a continuation marker stands alone")
         cue = self.ruleset.headlines.cue
-        if cue.search(self.shadow(gap.before_text)) or cue.search(self.shadow(gap.after_text)):
-            return Decision(False, "breaks.standalone", "a two-phrase headline stands alone")
+        after = self.shadow(gap.after_text)
+        if cue.search(self.shadow(gap.before_text)) or cue.search(after):
+            return Decision(False, "breaks.standalone", "a headline line stands alone")
+        if any(rule.pattern.match(after) for rule in self.datelines):
+            return Decision(False, "breaks.standalone", "a dateline starts a paragraph")
         return None
 
     def breaks_unwrapped(self, gap: Gap) -> Decision | None:
@@ -253,7 +267,44 @@ class BreakRules:
             return Decision(True, "breaks.mid_sentence", f"break after {mark!r} in mid-sentence")
         return None
 
+    def first_line_like(self, gap: Gap) -> bool | None:
+        """Is ``after`` as short as a first line that lost its indent (None: cannot tell)?
+
+        A line inside a paragraph is filled to the column width: the first word of the line below
+        did not fit. A first line is shorter by the indent the extraction dropped.
+        """
+        indent = 2 * self.ruleset.layout.first_line_indent
+        # telling a first line by two characters needs a column width that many lines agree on
+        if not indent or gap.after_fill is None or gap.region.support < 8 or self.finished(gap.after_text):
+            return None
+        if gap.after_fill <= gap.region.width - indent / 2:
+            return True
+        if gap.after_fill >= gap.region.width + 2:  # the next character surely did not fit
+            return False
+        return None
+
+    def breaks_subtitle(self, gap: Gap) -> Decision | None:
+        subtitle = self.ruleset.headlines.subtitle
+        if subtitle.search(self.shadow(gap.after_text)) and not self.is_full(gap):
+            return Decision(False, "breaks.subtitle", "a subtitle under a short line")
+        if (
+            gap.under_headline
+            and subtitle.search(self.shadow(gap.before_text))
+            and not (self.is_wide(gap.before, gap) and self.is_wide(gap.after, gap))
+        ):
+            return Decision(False, "breaks.subtitle", "a subtitle under a headline ends its stack")
+        return None
+
     def breaks_column_break(self, gap: Gap) -> Decision | None:
+        if (
+            (gap.blank_lines or gap.page_break)
+            and self.finished(gap.before_text)
+            and self.is_full(gap, sentence_end=True)
+            and self.first_line_like(gap) is False
+        ):
+            return Decision(
+                True, "breaks.column_break", "column break after a full line; the next is no first line"
+            )
         if (gap.blank_lines or gap.page_break) and self.is_full(gap) and not self.finished(gap.before_text):
             kind = "page" if gap.page_break else "column"
             return Decision(True, "breaks.column_break", f"{kind} break after a full, unfinished line")
@@ -274,16 +325,34 @@ class BreakRules:
         if self.fill(gap) < gap.region.width * self.ruleset.layout.very_short_ratio:
             return Decision(False, "breaks.short_line", "very short line")
         if self.finished(gap.before_text):
-            if not self.is_full(gap):
+            if not self.is_full(gap, sentence_end=True):
                 return Decision(False, "breaks.short_line", "short line ending a sentence")
             if not gap.region.established:
                 return Decision(False, "breaks.short_line", "line ends a sentence; no column width to tell")
+        return None
+
+    def breaks_lost_indent(self, gap: Gap) -> Decision | None:
+        if self.finished(gap.before_text) and self.first_line_like(gap):
+            return Decision(False, "breaks.lost_indent", "next line is short by the lost paragraph indent")
         return None
 
     def breaks_indent(self, gap: Gap) -> Decision | None:
         if gap.after.indent > gap.before.indent + 1 and gap.after.indent >= 2:
             return Decision(False, "breaks.indent", "next line indented")
         return None
+
+
+def _fill_below(
+    k: int, content: Sequence[int], lines: Sequence[Line], texts: Sequence[str], rules: BreakRules
+) -> float | None:
+    """Width of content line ``k`` plus the first token of the next, when that token is short enough
+    (a character or two) for the sum to show how full the line was; None otherwise."""
+    if k + 1 >= len(content):
+        return None
+    token = rules.token_width(texts[content[k + 1]])
+    if token > 4:
+        return None
+    return rules.unsqueezed_width(lines[content[k]], texts[content[k]]) + token
 
 
 def decide_all(
@@ -314,7 +383,8 @@ def decide_all(
             region=around[k],
             paragraph_start=paragraph_start,
             standalone=i in standalone or j in standalone,
-            under_headline=k > 0 and aside[k - 1],
+            under_headline=k > 0 and (aside[k - 1] or decisions[-1].rule == "breaks.subtitle"),
+            after_fill=_fill_below(k + 1, content, lines, texts, rules),
         )
         decision = rules.decide(gap)
         decisions.append(decision)

@@ -14,7 +14,15 @@ from reflow import __version__
 from reflow.explain import format_log
 from reflow.pipeline import convert_bytes
 from reflow.render import FORMATS, render
-from reflow.ruleset import RuleFileError, RuleSet, builtin_rulesets, check_files, describe, load_ruleset
+from reflow.ruleset import (
+    Problem,
+    RuleFileError,
+    RuleSet,
+    builtin_rulesets,
+    check_files,
+    describe,
+    load_ruleset,
+)
 
 DEFAULT_RULESET = "zh-newspaper"
 
@@ -89,9 +97,21 @@ def _load(name: str) -> RuleSet:
         return load_ruleset(name)
     except RuleFileError as error:
         count = len(error.problems)
-        first = error.problems[0] if error.problems else "unknown problem"
+        first = _one_line(error.problems[0]) if error.problems else f"{name}: unknown problem"
         more = f" (and {count - 1} more; run 'reflow rules check {name}')" if count > 1 else ""
-        raise UsageError(f"rule set {name}: {first}{more}") from None
+        raise UsageError(f"{first}{more}") from None
+
+
+def _one_line(problem: Problem) -> str:
+    """``problem`` as one line, naming its file once: the excerpt, caret and hints below are dropped.
+
+    ``reflow rules check`` prints problems in full; an error message is one line.
+    """
+    if not problem.rule and not problem.key and problem.file in problem.message:
+        text = problem.message  # "no such file: x.toml; ..." already names the file
+    else:
+        text = str(problem)
+    return text.strip().splitlines()[0].rstrip()
 
 
 def _convert(args: argparse.Namespace) -> int:

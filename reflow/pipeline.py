@@ -71,6 +71,7 @@ def convert(
         line_starts=[line.start for line in lines],
         line_pages=[line.page for line in lines],
         page_labels=found.page_labels,
+        joiner=lambda left, right: joins.joint(left, right).joiner,
     )
     edits = sorted(
         [*input_edits, *normal_edits, *found.edits, *join_edits, *structure_edits],

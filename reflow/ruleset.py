@@ -90,6 +90,7 @@ class LayoutRules:
     """How line widths are judged (see docs/rules.md)."""
 
     full_ratio: float
+    sentence_end_ratio: float
     very_short_ratio: float
     first_line_indent: int
     window: int
@@ -610,6 +611,9 @@ _SPEC: dict[str, _Table] = {
         "How line widths are judged.",
         {
             "full_ratio": _ratio("A line at least this fraction of the full-line width counts as full."),
+            "sentence_end_ratio": _Key(
+                _Number(0, 1, low_excluded=True), "The same for a line ending a sentence (stricter).", 0.9
+            ),
             "very_short_ratio": _ratio("A line shorter than this fraction ends its paragraph."),
             "first_line_indent": _Key(
                 _Number(0, 8, whole=True), "Characters of first-line indentation the extraction dropped."

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 #: Decisions about the gap between two consecutive non-blank lines, first match wins.
 BREAK_PASSES: tuple[str, ...] = (
-    "breaks.standalone",  # a line that is a whole continuation marker stands alone
+    "breaks.standalone",  # continuation markers and headline cue lines stand alone; datelines start anew
+    "breaks.subtitle",  # a subtitle line (——…) under a short line starts a block
     "breaks.unwrapped",  # one paragraph per line (not hard-wrapped) here: every line ends a paragraph
     "breaks.no_line_start",  # next line starts with a mark that may not start a line: join
     "breaks.no_line_end",  # line ends with a mark that may not end a line: join
@@ -16,6 +17,7 @@ BREAK_PASSES: tuple[str, ...] = (
     "breaks.column_break",  # blank line after a full, unfinished line: column break, join
     "breaks.blank_line",  # any other blank line: paragraph break
     "breaks.short_line",  # a short line that ends a sentence (or a very short line): paragraph break
+    "breaks.lost_indent",  # after a sentence end, a line short by the lost indent starts a paragraph
     "breaks.indent",  # next line indented more than this one: paragraph break
 )
 

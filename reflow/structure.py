@@ -20,7 +20,7 @@ Every decision becomes an :class:`~reflow.model.Edit` naming its rule.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 import regex
@@ -126,8 +126,12 @@ def build(
     line_starts: Sequence[int],
     line_pages: Sequence[int],
     page_labels: dict[int, str],
+    joiner: Callable[[str, str], str] = lambda left, right: "",
 ) -> tuple[list[Article], list[Edit]]:
-    """Turn the document's paragraphs into articles, recording every structural edit."""
+    """Turn the document's paragraphs into articles, recording every structural edit.
+
+    ``joiner`` says what goes between the two halves of a paragraph cut by a jump (the join passes).
+    """
     rules = StructureRules(ruleset, source, line_starts)
     edits: list[Edit] = []
     units = [_classify(block, rules, line_pages, edits) for block in blocks]
@@ -135,7 +139,7 @@ def build(
     sequence = _split(items, rules, edits)
     articles = _attach_and_build(sequence, rules, page_labels, edits)
     if ruleset.enabled("articles.stitch"):
-        articles = _stitch(articles, page_labels, edits)
+        articles = _stitch(articles, page_labels, edits, rules, joiner)
     return articles, edits
 
 
@@ -249,7 +253,13 @@ def _resolve_short_runs(
             or after.block.page != run[-1].last_page
             or (after.role == "marker" and any(j.direction == "from" for j in after.jumps))
         )
-        if rules.ruleset.enabled("headlines.stack") and (cue or at_start or at_end):
+        # text cut off by a "continues on" marker is the body of an article, whatever its length
+        cut_off = (
+            after is not None and any(j.direction == "to" for j in after.jumps) and after.role == "marker"
+        )
+        if cut_off and not cue:
+            out.extend(replace(u, role="paragraph") for u in run)
+        elif rules.ruleset.enabled("headlines.stack") and (cue or at_start or at_end):
             out.append(Stack(tuple(u.block for u in run)))
             why = "headline cue" if cue else "at an article boundary"
             for u in run:
@@ -521,7 +531,13 @@ def _all_blocks(article: Article) -> Iterable[Block]:
     yield from article.blocks
 
 
-def _stitch(articles: list[Article], labels: dict[int, str], edits: list[Edit]) -> list[Article]:
+def _stitch(
+    articles: list[Article],
+    labels: dict[int, str],
+    edits: list[Edit],
+    rules: StructureRules,
+    joiner: Callable[[str, str], str],
+) -> list[Article]:
     """Join jumped halves: a 'continues on p' half with a 'continued from q' half on page p."""
 
     def label(page: int) -> str:
@@ -554,9 +570,35 @@ def _stitch(articles: list[Article], labels: dict[int, str], edits: list[Edit]) 
         if best is None:
             continue
         second = result[best]
+        blocks = first.blocks + second.blocks
+        cut = first.blocks[-1] if first.blocks else None
+        resumed = second.blocks[0] if second.blocks else None
+        if (
+            cut is not None
+            and resumed is not None
+            and cut.kind == resumed.kind == BlockKind.PARAGRAPH
+            and not rules.finished(cut.text)
+        ):
+            # the paragraph cut by the jump goes on in the second half
+            glue = joiner(cut.text, resumed.text)
+            pieces = cut.pieces + ((Piece(glue, cut.end, cut.end),) if glue else ()) + resumed.pieces
+            whole = replace(cut, pieces=pieces, last_line=resumed.last_line)
+            blocks = (*first.blocks[:-1], whole, *second.blocks[1:])
+            edits.append(
+                Edit(
+                    "articles.stitch",
+                    "join",
+                    cut.end,
+                    resumed.start,
+                    cut.last_line,
+                    resumed.first_line,
+                    inserted=glue,
+                    note="the paragraph cut by the jump goes on after the marker",
+                )
+            )
         merged = replace(
             first,
-            blocks=first.blocks + second.blocks,
+            blocks=blocks,
             headline=first.headline or second.headline,
             kicker=first.kicker or second.kicker,
             subheadline=first.subheadline or second.subheadline,

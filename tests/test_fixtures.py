@@ -18,6 +18,7 @@ import pytest
 
 from reflow import convert, load_ruleset
 from reflow.render import render
+from tests.validators import assert_valid_tei
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CASES = sorted(path for path in FIXTURES.iterdir() if (path / "input.txt").is_file())
@@ -68,6 +69,11 @@ def test_structure_matches_the_hand_checked_truth(case: Path) -> None:
             (b["type"], b["lines"]) for b in want["blocks"]
         ], f"article {number}: block boundaries"
         assert have["blocks"] == want["blocks"], f"article {number}: block texts"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_tei_of_every_fixture_is_valid(case: Path) -> None:
+    assert_valid_tei(converted(case, "tei"))
 
 
 @pytest.mark.parametrize("fmt", ["tei", "html"])

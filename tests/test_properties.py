@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import lxml.etree as etree
 import lxml.html
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -12,9 +11,9 @@ from hypothesis import strategies as st
 
 from reflow import Block, Document, convert, load_ruleset
 from reflow.render import render
-from reflow.render.tei import tei_schema
 from reflow.width import display_width
 from tests.strategies import Dump, dumps, ends_sentence, paragraphs
+from tests.validators import assert_valid_tei
 
 ZH = load_ruleset("zh-newspaper")
 
@@ -156,8 +155,7 @@ def test_idempotence_after_a_wrong_split() -> None:
 def test_valid_output_for_any_input(text: str) -> None:
     """For any input, the TEI validates, the HTML parses and the JSON loads."""
     document = convert(text, ZH)
-    tei = etree.fromstring(render(document, "tei").encode("utf-8"))
-    assert tei_schema().validate(tei), tei_schema().error_log
+    assert_valid_tei(render(document, "tei"))
     lxml.html.document_fromstring(render(document, "html").encode("utf-8"))
     data = json.loads(render(document, "json"))
     assert isinstance(data["articles"], list)

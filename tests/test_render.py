@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import importlib.metadata
 import json
 import re
 from typing import Any
@@ -19,6 +17,7 @@ from reflow.render import FORMATS, render
 from reflow.render._escape import clean, markup_attr, markup_text, one_line
 from reflow.render.json import source_spans
 from reflow.render.tei import TEI_NAMESPACE, tei_schema
+from tests.validators import assert_valid_tei, parse_tei, tei_dtd
 
 NS = {"t": TEI_NAMESPACE}
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -93,32 +92,6 @@ EMPTY = Document("empty.txt", "", "zh-newspaper", ())
 
 
 # --- validators ----------------------------------------------------------------------------------
-
-
-@functools.cache
-def tei_dtd() -> etree.DTD:
-    """The TEI P5 DTD shipped with trafilatura, located through its distribution metadata.
-
-    ``importlib.resources.files("trafilatura")`` would import trafilatura, which pulls in unrelated
-    dependencies; the DTD is a data file, so it is found without importing the package.
-    """
-    path = importlib.metadata.distribution("trafilatura").locate_file("trafilatura/data/tei_corpus.dtd")
-    return etree.DTD(str(path))
-
-
-def parse_tei(output: str) -> etree._Element:
-    return etree.fromstring(output.encode("utf-8"))
-
-
-def assert_valid_tei(output: str) -> etree._Element:
-    """Validate against reflow's schema and TEI's DTD; the DTD has no root declaration, so it checks
-    the ``TEI`` element (the DTD declares it alongside ``teiCorpus``) and everything below it."""
-    root = parse_tei(output)
-    schema = tei_schema()
-    assert schema.validate(root), schema.error_log
-    dtd = tei_dtd()
-    assert dtd.validate(root), dtd.error_log
-    return root
 
 
 def rng_accepts(output: str) -> bool:

@@ -369,7 +369,7 @@ def test_every_mistake_in_a_file_is_reported_at_once(tmp_path: Path) -> None:
     }
     assert all(p.file == str(path) for p in problems)
     assert "did you mean 'full_ratio'?" in only(problems, "layout", "ful_ratio").message
-    assert "full_ratio, very_short_ratio" in only(problems, "layout", "ful_ratio").message
+    assert "full_ratio, sentence_end_ratio, very_short_ratio" in only(problems, "layout", "ful_ratio").message
     assert "expected a number between 0 and 1 (0 excluded), got 'abc'" in str(problems)
     assert "expected a whole number of at least 5, got 3" in only(problems, "layout", "window").message
     assert "from 0 to 8, got 9" in only(problems, "layout", "first_line_indent").message
