@@ -64,6 +64,35 @@ def _parser() -> argparse.ArgumentParser:
     rule_commands.add_parser("list", help="list the built-in rule sets")
     show = rule_commands.add_parser("show", help="print a resolved rule set")
     show.add_argument("name", metavar="NAME|FILE")
+
+    diff = commands.add_parser(
+        "diff",
+        help="review what the cleanup did to a dump, or what changed between two conversions",
+        description="Without --against: a review report of every edit reflow made to INPUT (every source "
+        "line accounted for). With --against OTHER: compare two conversions (raw dumps converted with "
+        "--rules / --against-rules, or saved JSON outputs, or two directories of them); exit 1 if "
+        "anything changed.",
+    )
+    diff.add_argument("input", metavar="INPUT", help="a raw dump, a saved JSON output, or a directory")
+    diff.add_argument("--against", metavar="OTHER", help="compare with this conversion instead")
+    diff.add_argument("-r", "--rules", default=DEFAULT_RULESET, metavar="RULESET|FILE")
+    diff.add_argument("--against-rules", metavar="RULESET|FILE", help="rules for OTHER (default: --rules)")
+    diff.add_argument("--format", choices=("html", "text", "json"), help="default: html with -o, else text")
+    diff.add_argument("-o", "--output", metavar="OUT")
+    diff.add_argument("--encoding", default="auto")
+
+    evaluate = commands.add_parser(
+        "eval", help="score a rule set against hand-checked gold files (fixtures' expected.json)"
+    )
+    evaluate.add_argument("gold", nargs="+", metavar="GOLD", help="gold JSON files or fixture folders")
+    evaluate.add_argument("-r", "--rules", metavar="RULESET|FILE", help="default: the gold case's rule set")
+    evaluate.add_argument("--format", choices=("text", "json"), default="text")
+
+    gold = commands.add_parser("gold", help="write reflow's output as a gold file for a person to correct")
+    gold.add_argument("input", metavar="INPUT")
+    gold.add_argument("-r", "--rules", default=DEFAULT_RULESET, metavar="RULESET|FILE")
+    gold.add_argument("-o", "--output", metavar="OUT")
+    gold.add_argument("--encoding", default="auto")
     return parser
 
 
@@ -153,6 +182,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "convert":
             return _convert(args)
+        if args.command == "diff":
+            if args.against:
+                from reflow.compare import run_against
+
+                return run_against(args)
+            from reflow.report import run_report
+
+            return run_report(args)
+        if args.command == "eval":
+            from reflow.evaluate import run_eval
+
+            return run_eval(args)
+        if args.command == "gold":
+            from reflow.evaluate import run_gold
+
+            return run_gold(args)
         return _rules(args)
     except UsageError as error:
         print(f"reflow: error: {error}", file=sys.stderr)
