@@ -156,6 +156,10 @@ class BreakRules:
         self.no_line_end = frozenset(punct.no_line_end)
         self.paragraph_end = punct.paragraph_end
         self.mid_sentence = frozenset(punct.mid_sentence)
+        self.closer_chars = punct.closers
+        self.no_start_chars = punct.no_line_start
+        self.no_end_chars = punct.no_line_end
+        self._token_widths: dict[str, int] = {}
         self.shadow = Shadow(ruleset.matching.shadow)
         self.datelines = [rule for rule in ruleset.datelines if ruleset.enabled(rule.name)]
         self.passes: list[tuple[str, Callable[[Gap], Decision | None]]] = [
@@ -172,7 +176,7 @@ class BreakRules:
     # --- measures -------------------------------------------------------------------------------
     def finished(self, text: str) -> bool:
         """Does ``text`` end like a paragraph can end (terminal mark, closers, or a lead-in ending)?"""
-        stripped = text.rstrip("".join(self.closers))
+        stripped = text.rstrip(self.closer_chars)
         if stripped and stripped[-1] in self.terminal:
             return True
         return any(text.endswith(end) for end in self.paragraph_end)
@@ -187,7 +191,7 @@ class BreakRules:
 
     def unsqueezed_width(self, line: Line, text: str) -> int:
         """Width of a line without the closing marks squeezed in at its end (they may overflow)."""
-        tail = len(text) - len(text.rstrip("".join(self.no_line_start)))
+        tail = len(text) - len(text.rstrip(self.no_start_chars))
         if not tail:
             return line.width
         return line.width - display_width(text[-tail:], ambiguous_wide=self.ruleset.layout.ambiguous_wide)
@@ -196,7 +200,13 @@ class BreakRules:
         """Display width of the first unbreakable token of ``text`` (a word, a number, or a character
         with the opening marks before it); marks that may not start a line are left out, since they
         could have been squeezed onto the line above."""
-        opening = len(text) - len(text.lstrip("".join(self.no_line_end)))
+        known = self._token_widths.get(text)
+        if known is None:
+            known = self._token_widths[text] = self._measure_token(text)
+        return known
+
+    def _measure_token(self, text: str) -> int:
+        opening = len(text) - len(text.lstrip(self.no_end_chars))
         token = _FIRST_TOKEN.match(text, opening)
         head = text[: token.end()] if token else text[: opening + 1]
         return display_width(head, ambiguous_wide=self.ruleset.layout.ambiguous_wide)

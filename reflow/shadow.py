@@ -34,9 +34,15 @@ class Shadow:
         self.config = config
 
     def __call__(self, text: str) -> str:
-        folded = text.translate(_FULLWIDTH_ALNUM)
-        if not self.config:
-            return folded
-        converted: str = _converter(self.config).convert(folded)
-        # a conversion that changed the length would break offsets: match on the folded text instead
-        return converted if len(converted) == len(folded) else folded
+        return _shadow(self.config, text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _shadow(config: str, text: str) -> str:
+    """Each line or block is matched by several passes: fold it once (bounded cache)."""
+    folded = text.translate(_FULLWIDTH_ALNUM)
+    if not config or folded.isascii():
+        return folded
+    converted: str = _converter(config).convert(folded)
+    # a conversion that changed the length would break offsets: match on the folded text instead
+    return converted if len(converted) == len(folded) else folded

@@ -346,12 +346,15 @@ def _words(text: str) -> set[str]:
     return set(_HAN_BIGRAM.findall(text)) | {w.casefold() for w in _WORD.findall(text)}
 
 
-def _overlap(stack: Stack, segment: _Segment) -> float:
+def _overlap(stack: Stack, segment: _Segment, words: dict[int, set[str]]) -> float:
+    """Share of the stack's words that recur in the segment (``words`` caches each segment's)."""
     head = _words(" ".join(b.text for b in stack.members))
     if not head:
         return 0.0
-    body = _words(" ".join(u.block.text for u in segment.units))
-    return len(head & body) / len(head)
+    key = id(segment)
+    if key not in words:
+        words[key] = _words(" ".join(u.block.text for u in segment.units))
+    return len(head & words[key]) / len(head)
 
 
 def _attach_and_build(
@@ -359,6 +362,7 @@ def _attach_and_build(
 ) -> list[Article]:
     prefer = rules.ruleset.headlines.prefer
     options: list[tuple[float, int, int, int]] = []  # (score, side preference, stack index, segment index)
+    words: dict[int, set[str]] = {}
     for i, item in enumerate(sequence):
         if not isinstance(item, Stack):
             continue
@@ -367,7 +371,7 @@ def _attach_and_build(
                 segment = sequence[j]
                 assert isinstance(segment, _Segment)
                 if prefer == "overlap" or (prefer == "next") == (side == 1):
-                    options.append((_overlap(item, segment), side, i, j))
+                    options.append((_overlap(item, segment, words), side, i, j))
     options.sort(key=lambda o: (-o[0], -o[1], o[2]))
     stack_of: dict[int, int] = {}
     taken: set[int] = set()

@@ -22,6 +22,8 @@ _ZERO = regex.compile(r"[\p{Mn}\p{Me}\p{Cf}\p{Cc}]")
 
 def display_width(text: str, *, ambiguous_wide: bool = False) -> int:
     """Columns ``text`` takes in a monospaced CJK-aware terminal."""
+    if text.isascii() and text.isprintable():
+        return len(text)
     wide = _WIDE_OR_AMBIGUOUS_PUNCT if ambiguous_wide else _WIDE
     narrow = wide.sub("", text)
     zero = len(narrow) - len(_ZERO.sub("", narrow))
