@@ -29,8 +29,6 @@ import regex
 from reflow.stages import PASS_NAMES
 
 __all__ = [
-    "DatelineRule",
-    "EndCueRule",
     "Example",
     "FurnitureRule",
     "HeadingRule",
@@ -40,6 +38,7 @@ __all__ = [
     "LayoutRules",
     "MarkerRule",
     "MatchingRules",
+    "PatternRule",
     "NormalizeRule",
     "Problem",
     "PunctuationRules",
@@ -181,18 +180,9 @@ class HeadingRule:
 
 
 @dataclass(frozen=True, slots=True)
-class DatelineRule:
-    """A dateline at the start of an article's first paragraph; an optional ``byline`` group."""
-
-    name: str
-    description: str
-    pattern: regex.Pattern[str]
-    examples: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class EndCueRule:
-    """Text that ends an article (（完）, editor credits); removed from the body."""
+class PatternRule:
+    """A named pattern with no other settings: a dateline opening an article's first paragraph (with
+    optional ``dateline`` and ``byline`` groups) or an end cue (（完）, editor credits)."""
 
     name: str
     description: str
@@ -231,8 +221,8 @@ class RuleSet:
     furniture: tuple[FurnitureRule, ...]
     markers: tuple[MarkerRule, ...]
     headings: tuple[HeadingRule, ...]
-    datelines: tuple[DatelineRule, ...]
-    end_cues: tuple[EndCueRule, ...]
+    datelines: tuple[PatternRule, ...]
+    end_cues: tuple[PatternRule, ...]
 
     def enabled(self, pass_name: str) -> bool:
         """Whether the pass or rule called ``pass_name`` (dotted) is switched on."""
@@ -728,8 +718,8 @@ _SPEC: dict[str, _Table] = {
         level=_Key(_Number(1, 6, whole=True), "Section level (1 = top)."),
         max_length=_Key(_Number(1, None, whole=True), "Longest heading, in characters.", 40),
     ),
-    "datelines": _rule_array("Datelines opening an article.", DatelineRule, "datelines"),
-    "end_cues": _rule_array("Text that ends an article.", EndCueRule, "end_cues"),
+    "datelines": _rule_array("Datelines opening an article.", PatternRule, "datelines"),
+    "end_cues": _rule_array("Text that ends an article.", PatternRule, "end_cues"),
     "examples": _Table(
         "Whole conversion examples, run as tests.",
         {
