@@ -27,6 +27,7 @@ from reflow.width import display_width
 #: several columns.
 WIDE_SLACK = 4
 #: A word or number, a run of one punctuation mark (—— …… are never split), or one character.
+_LATIN_OR_DIGIT = regex.compile(r"[\p{Latin}\p{N}]")
 _FIRST_TOKEN = regex.compile(r"(?:[\p{Latin}\p{N}][\p{Latin}\p{N}\p{Pd}.,%'’]*|(\p{P})\1+|\X)")
 
 
@@ -118,7 +119,7 @@ def _region(
     evidence: dict[float, float] = defaultdict(float)
     for k in broken:
         first = k == 0 or finished[k - 1]
-        tight = rules.token_width(texts[k + 1]) <= 4
+        tight = rules.token_width(texts[k + 1]) <= 2  # one CJK character: the line was filled to the brim
         weight = (0.4 if first else 1.0) * (1.0 if tight else 0.25)
         evidence[float(rules.unsqueezed_width(lines[k], texts[k]) + (indent if first else 0))] += weight
     width = _smoothed_mode(evidence)
@@ -289,7 +290,8 @@ class BreakRules:
             return None
         if gap.after_fill <= gap.region.width - indent / 2:
             return True
-        if gap.after_fill >= gap.region.width + 2:  # the next character surely did not fit
+        # the next character surely did not fit (not told from lines with Latin words: they end early)
+        if gap.after_fill >= gap.region.width + 2 and not _LATIN_OR_DIGIT.search(gap.after_text):
             return False
         return None
 
