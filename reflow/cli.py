@@ -6,6 +6,7 @@ Errors are one line on stderr and exit status 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,8 +24,14 @@ from reflow.ruleset import (
     describe,
     load_ruleset,
 )
+from reflow.scripts import convert_script, script_configs
 
 DEFAULT_RULESET = "zh-newspaper"
+
+
+def _did_you_mean(value: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(value, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class UsageError(Exception):
@@ -55,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     conv.add_argument(
         "--explain", action="store_true", help="print every edit with the rule that made it, on stderr"
+    )
+    conv.add_argument(
+        "--convert",
+        metavar="CONFIG",
+        help="convert the output text between Chinese scripts with this OpenCC configuration "
+        "(t2s, s2t, s2twp, tw2sp, hk2s ...); source offsets stay exact",
     )
 
     rules = commands.add_parser("rules", help="list, show and check rule sets")
@@ -145,6 +158,12 @@ def _one_line(problem: Problem) -> str:
 
 def _convert(args: argparse.Namespace) -> int:
     ruleset = _load(args.rules)
+    if args.convert is not None and args.convert not in script_configs():
+        hint = _did_you_mean(args.convert, script_configs())
+        raise UsageError(
+            f"unknown --convert {args.convert!r}{hint}; "
+            f"use an OpenCC configuration: {', '.join(script_configs())}"
+        )
     data = _read_input(args.input)
     try:
         document = convert_bytes(
@@ -152,6 +171,8 @@ def _convert(args: argparse.Namespace) -> int:
         )
     except LookupError:
         raise UsageError(f"unknown encoding {args.encoding!r}; use a Python codec name or auto") from None
+    if args.convert is not None:
+        document = convert_script(document, args.convert)
     _write_output(render(document, args.to), args.output)
     if args.explain:
         sys.stderr.write(format_log(document))

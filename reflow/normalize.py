@@ -8,7 +8,7 @@ every output character keeps its source offset and every removed character has a
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import regex
 
@@ -37,9 +37,10 @@ def propose(source: str, lines: Sequence[Line], ruleset: RuleSet) -> list[Edit]:
     starts = [line.start for line in lines]
     spans = [content_span(line) for line in lines]
     proposals: list[tuple[int, int, int, Edit]] = []
-    rules: list[tuple[str, regex.Pattern[str], str]] = [(CONTROL_RULE, _CONTROL, "")]
-    rules += [(r.name, r.pattern, r.replace) for r in ruleset.normalize if ruleset.enabled(r.name)]
-    for order, (name, pattern, replace) in enumerate(rules):
+    rules: list[tuple[str, regex.Pattern[str], Callable[[regex.Match[str]], str]]]
+    rules = [(CONTROL_RULE, _CONTROL, lambda _match: "")]
+    rules += [(r.name, r.pattern, r.expand) for r in ruleset.normalize if ruleset.enabled(r.name)]
+    for order, (name, pattern, expand) in enumerate(rules):
         for match in pattern.finditer(source):
             start, end = match.span()
             if start == end or "\n" in match.group():
@@ -50,7 +51,7 @@ def propose(source: str, lines: Sequence[Line], ruleset: RuleSet) -> list[Edit]:
                 start, end = max(start, content_start), min(end, content_end)
                 if start >= end:
                     continue
-            inserted = match.expand(replace) if replace else ""
+            inserted = expand(match)
             removed = source[start:end]
             if inserted == removed:
                 continue

@@ -120,15 +120,36 @@ class JoinRules:
     hyphen_policy: HyphenPolicy
 
 
+#: Character mappings a [[normalize]] rule can apply to each match (``translate``) instead of a template.
+_FULLWIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)}
+TRANSLATIONS: Mapping[str, Callable[[str], str]] = {
+    "NFKC": functools.partial(unicodedata.normalize, "NFKC"),
+    "fullwidth": lambda text: text.translate(_FULLWIDTH),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class NormalizeRule:
-    """A regex applied to each source line; every match is replaced by ``replace`` (deleted if empty)."""
+    """A regex applied to each source line; every match is replaced by ``replace`` (deleted if empty),
+    or by its ``translate`` form (``NFKC``: Unicode compatibility form; ``fullwidth``: ASCII made full-width).
+    """
 
     name: str
     description: str
     pattern: regex.Pattern[str]
     replace: str
+    translate: str
     examples: tuple[tuple[str, str], ...]
+
+    def expand(self, match: regex.Match[str]) -> str:
+        """The text that replaces ``match``."""
+        if self.translate:
+            return TRANSLATIONS[self.translate](match.group())
+        return match.expand(self.replace) if self.replace else ""
+
+    def apply(self, text: str) -> str:
+        """``text`` with every match replaced, as the rule's examples are checked."""
+        return self.pattern.sub(self.expand, text)
 
 
 FurnitureKind = Literal["header", "footer", "page_number", "masthead", "credit", "caption"]
@@ -534,13 +555,16 @@ def _make_normalize_rule(
     description: str,
     pattern: regex.Pattern[str],
     replace: str,
+    translate: str,
     examples: tuple[tuple[str, str], ...],
 ) -> NormalizeRule:
-    return NormalizeRule(f"normalize.{name}", description, pattern, replace, examples)
+    return NormalizeRule(f"normalize.{name}", description, pattern, replace, translate, examples)
 
 
 def _check_replacement(rule: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     pattern, replace = rule.get("pattern"), rule.get("replace")
+    if replace and rule.get("translate"):
+        yield "translate", "give either replace or translate, not both: translate replaces each match itself"
     if isinstance(pattern, regex.Pattern) and isinstance(replace, str):
         try:
             # Group references are only resolved against a match: make one that always matches "" and
@@ -649,6 +673,9 @@ _SPEC: dict[str, _Table] = {
             "description": _Key(_Text(), "What the rule fixes.", ""),
             "pattern": _Key(_Pattern(), "Regular expression to find."),
             "replace": _Key(_Text(), "Replacement template; empty deletes the match.", ""),
+            "translate": _Key(
+                _Choice(("", *TRANSLATIONS)), "Mapping applied to each match instead of replace.", ""
+            ),
             "examples": _Key(_Pairs(), "[input, expected] pairs, run as tests.", ()),
         },
         merge="by_name",
