@@ -20,6 +20,8 @@ def format_edit(edit: Edit, source: str) -> str:
     after = source[edit.end : edit.end + _CONTEXT].split("\n")[0]
     change = f"[-{_visible(edit.removed)}-]" if edit.removed else ""
     change += f"{{+{_visible(edit.inserted)}+}}" if edit.inserted else ""
+    if not change and edit.end > edit.start:  # a flag: show what it points at
+        change = f"[{_visible(source[edit.start : edit.end])}]"
     context = f"{_visible(before)}{change or '|'}{_visible(after)}"
     return f"{lines:<10} {edit.rule:<24} {edit.action:<18} {context}" + (
         f"  ({edit.note})" if edit.note else ""

@@ -6,7 +6,7 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import replace
 
-from reflow import breaks, furniture, normalize, structure
+from reflow import breaks, flags, furniture, normalize, structure
 from reflow.assemble import assemble
 from reflow.decode import decode
 from reflow.join import JoinRules, WordEvidence
@@ -74,7 +74,14 @@ def convert(
         joiner=lambda left, right: joins.joint(left, right).joiner,
     )
     edits = sorted(
-        [*input_edits, *normal_edits, *found.edits, *join_edits, *structure_edits],
+        [
+            *input_edits,
+            *normal_edits,
+            *flags.propose(source, lines, ruleset),
+            *found.edits,
+            *join_edits,
+            *structure_edits,
+        ],
         key=lambda edit: (edit.start, edit.end),
     )
     return Document(

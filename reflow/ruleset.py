@@ -30,6 +30,7 @@ from reflow.stages import PASS_NAMES
 
 __all__ = [
     "Example",
+    "FlagRule",
     "FurnitureRule",
     "HeadingRule",
     "HeadlineRules",
@@ -212,6 +213,17 @@ class PatternRule:
 
 
 @dataclass(frozen=True, slots=True)
+class FlagRule:
+    """A likely OCR or extraction error to report, never to change: the match is flagged with ``note``."""
+
+    name: str
+    description: str
+    pattern: regex.Pattern[str]
+    note: str
+    examples: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class HeadlineRules:
     """What headline stacks look like and where to attach them."""
 
@@ -244,6 +256,7 @@ class RuleSet:
     headings: tuple[HeadingRule, ...]
     datelines: tuple[PatternRule, ...]
     end_cues: tuple[PatternRule, ...]
+    flags: tuple[FlagRule, ...]
 
     def enabled(self, pass_name: str) -> bool:
         """Whether the pass or rule called ``pass_name`` (dotted) is switched on."""
@@ -602,7 +615,7 @@ def _rule_array(doc: str, make: Callable[..., Any], table: str, **extra: _Key) -
 
 
 #: Array tables whose items are named rules (pass ``<table>.<name>``).
-RULE_ARRAYS = ("normalize", "furniture", "markers", "headings", "datelines", "end_cues")
+RULE_ARRAYS = ("normalize", "furniture", "markers", "headings", "datelines", "end_cues", "flags")
 
 
 def _ratio(doc: str) -> _Key:
@@ -747,6 +760,12 @@ _SPEC: dict[str, _Table] = {
     ),
     "datelines": _rule_array("Datelines opening an article.", PatternRule, "datelines"),
     "end_cues": _rule_array("Text that ends an article.", PatternRule, "end_cues"),
+    "flags": _rule_array(
+        "Likely OCR or extraction errors, reported in the explain log and never changed.",
+        FlagRule,
+        "flags",
+        note=_Key(_Text(), "What the flag tells the reader (shown in the explain log).", ""),
+    ),
     "examples": _Table(
         "Whole conversion examples, run as tests.",
         {

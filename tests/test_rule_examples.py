@@ -30,7 +30,7 @@ def test_conversion_example(ruleset: str, text: str, expected: list[str]) -> Non
 def pattern_examples() -> Iterator[Any]:
     for name in RULESETS:
         rules = load_ruleset(name)
-        for table in ("markers", "furniture", "headings", "datelines", "end_cues"):
+        for table in ("markers", "furniture", "headings", "datelines", "end_cues", "flags"):
             for rule in getattr(rules, table):
                 for text, expected in rule.examples:
                     ident = f"{name}-{rule.name}-{text}"
