@@ -2,7 +2,8 @@
 
 ``expected.json`` is the truth about the page (articles, headline stacks, datelines, blocks with their
 source lines), written or corrected by hand; it is compared with reflow's JSON output without the
-offset details. ``expected.tei.xml`` and ``expected.html``, where present, are compared byte for byte.
+offset details. ``expected.tei.xml`` and ``expected.html`` are compared byte for byte, and so are the review reports
+``expected.review.txt`` and ``expected.review.json`` where a case has them.
 Regenerate the TEI and HTML goldens with ``python -m pytest tests/test_fixtures.py --regen`` and review
 the diff like code; ``expected.json`` is never regenerated.
 """
@@ -18,6 +19,7 @@ import pytest
 
 from reflow import convert, load_ruleset
 from reflow.render import render
+from reflow.report import build_review, render_review_json, render_review_text
 from tests.validators import assert_valid_tei
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -34,7 +36,19 @@ def converted(case: Path, fmt: str) -> str:
     settings = case_settings(case)
     text = (case / "input.txt").read_bytes().decode("utf-8")
     document = convert(text, load_ruleset(settings.get("ruleset", "zh-newspaper")), source_name="input.txt")
+    if fmt == "review-text":
+        return render_review_text(build_review(document))
+    if fmt == "review-json":
+        return render_review_json(build_review(document))
     return render(document, fmt)
+
+
+GOLDEN_FILES = {
+    "tei": "expected.tei.xml",
+    "html": "expected.html",
+    "review-text": "expected.review.txt",
+    "review-json": "expected.review.json",
+}
 
 
 def projection(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -76,10 +90,13 @@ def test_tei_of_every_fixture_is_valid(case: Path) -> None:
     assert_valid_tei(converted(case, "tei"))
 
 
-@pytest.mark.parametrize("fmt", ["tei", "html"])
+@pytest.mark.parametrize("fmt", list(GOLDEN_FILES))
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_rendered_golden(case: Path, fmt: str, request: pytest.FixtureRequest) -> None:
-    golden = case / ("expected.tei.xml" if fmt == "tei" else "expected.html")
+    """TEI and HTML goldens for every fixture; review report goldens (text, JSON) where present."""
+    golden = case / GOLDEN_FILES[fmt]
+    if fmt.startswith("review") and not golden.exists():
+        pytest.skip(f"{case.name} has no {golden.name}")
     output = converted(case, fmt)
     if request.config.getoption("--regen"):
         golden.write_text(output, encoding="utf-8")
