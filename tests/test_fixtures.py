@@ -2,8 +2,8 @@
 
 ``expected.json`` is the truth about the page (articles, headline stacks, datelines, blocks with their
 source lines), written or corrected by hand; it is compared with reflow's JSON output without the
-offset details. ``expected.tei.xml`` and ``expected.html`` are compared byte for byte, and so are the review reports
-``expected.review.txt`` and ``expected.review.json`` where a case has them.
+offset details. ``expected.tei.xml`` and ``expected.html`` are compared byte for byte, and so are the
+review reports ``expected.review.txt`` and ``expected.review.json`` where a case has them.
 Regenerate the TEI and HTML goldens with ``python -m pytest tests/test_fixtures.py --regen`` and review
 the diff like code; ``expected.json`` is never regenerated.
 """
