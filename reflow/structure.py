@@ -137,7 +137,7 @@ def build(
     units = [_classify(block, rules, line_pages, edits) for block in blocks]
     items = _resolve_short_runs(units, rules, edits)
     sequence = _split(items, rules, edits)
-    articles = _attach_and_build(sequence, rules, page_labels, edits)
+    articles = _attach_and_build(sequence, rules, edits)
     if ruleset.enabled("articles.stitch"):
         articles = _stitch(articles, page_labels, edits, rules, joiner)
     return articles, edits
@@ -358,7 +358,7 @@ def _overlap(stack: Stack, segment: _Segment, words: dict[int, set[str]]) -> flo
 
 
 def _attach_and_build(
-    sequence: Sequence[_Segment | Stack], rules: StructureRules, labels: dict[int, str], edits: list[Edit]
+    sequence: Sequence[_Segment | Stack], rules: StructureRules, edits: list[Edit]
 ) -> list[Article]:
     prefer = rules.ruleset.headlines.prefer
     options: list[tuple[float, int, int, int]] = []  # (score, side preference, stack index, segment index)
@@ -389,7 +389,6 @@ def _attach_and_build(
             )
         elif j not in taken:
             articles.append(_article(f"a{len(articles) + 1}", _Segment(), item, rules, edits, moved=False))
-    del labels
     return articles
 
 
