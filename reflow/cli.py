@@ -109,7 +109,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read_input(name: str) -> bytes:
+def read_input(name: str) -> bytes:
+    """The bytes of file ``name`` (``-``: standard input), or a one-line :class:`UsageError`."""
     if name == "-":
         return sys.stdin.buffer.read()
     path = Path(name)
@@ -123,7 +124,8 @@ def _read_input(name: str) -> bytes:
         raise UsageError(f"{name}: cannot read ({error.strerror})") from None
 
 
-def _write_output(text: str, name: str | None) -> None:
+def write_output(text: str, name: str | None) -> None:
+    """Write ``text`` as UTF-8 to ``name`` (None or ``-``: standard output)."""
     if name is None or name == "-":
         sys.stdout.buffer.write(text.encode("utf-8", "surrogatepass"))
         sys.stdout.flush()
@@ -134,7 +136,8 @@ def _write_output(text: str, name: str | None) -> None:
         raise UsageError(f"{name}: cannot write ({error.strerror})") from None
 
 
-def _load(name: str) -> RuleSet:
+def load_rules(name: str) -> RuleSet:
+    """The rule set called ``name`` (built-in or file), or a one-line :class:`UsageError`."""
     try:
         return load_ruleset(name)
     except RuleFileError as error:
@@ -157,14 +160,14 @@ def _one_line(problem: Problem) -> str:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    ruleset = _load(args.rules)
+    ruleset = load_rules(args.rules)
     if args.convert is not None and args.convert not in script_configs():
         hint = _did_you_mean(args.convert, script_configs())
         raise UsageError(
             f"unknown --convert {args.convert!r}{hint}; "
             f"use an OpenCC configuration: {', '.join(script_configs())}"
         )
-    data = _read_input(args.input)
+    data = read_input(args.input)
     try:
         document = convert_bytes(
             data, ruleset, source_name="<stdin>" if args.input == "-" else args.input, encoding=args.encoding
@@ -173,7 +176,7 @@ def _convert(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown encoding {args.encoding!r}; use a Python codec name or auto") from None
     if args.convert is not None:
         document = convert_script(document, args.convert)
-    _write_output(render(document, args.to), args.output)
+    write_output(render(document, args.to), args.output)
     if args.explain:
         sys.stderr.write(format_log(document))
     return 0
@@ -185,7 +188,7 @@ def _rules(args: argparse.Namespace) -> int:
             print(f"{name:<16} {description}")
         return 0
     if args.rules_command == "show":
-        print(describe(_load(args.name)), end="")
+        print(describe(load_rules(args.name)), end="")
         return 0
     problems = check_files(args.files)
     for problem in problems:

@@ -717,9 +717,9 @@ class _Loader:
 
     def ruleset(self) -> RuleSet:
         if self._ruleset is None:
-            from reflow.cli import _load
+            from reflow.cli import load_rules
 
-            self._ruleset = _load(self.rules)
+            self._ruleset = load_rules(self.rules)
         return self._ruleset
 
     def load(self, path: str) -> tuple[JsonObject, str]:
@@ -732,12 +732,12 @@ class _Loader:
 
 def _saved_json(path: str) -> JsonObject | None:
     """A saved JSON output: by its ``.json`` name, or because a file that starts with ``{`` parses as one."""
-    from reflow.cli import UsageError, _read_input
+    from reflow.cli import UsageError, read_input
 
     if path == "-":
         return None
     is_json = path.endswith(".json")
-    data = _read_input(path)
+    data = read_input(path)
     if not is_json and not data.lstrip().startswith(b"{"):
         return None
     try:
@@ -811,7 +811,7 @@ def _compare_one(name: str, old: str, new: str, old_loader: _Loader, new_loader:
 
 def run_against(args: argparse.Namespace) -> int:
     """``reflow diff INPUT --against OTHER [-r R] [--against-rules R] [--format text|json|html] [-o OUT]``."""
-    from reflow.cli import UsageError, _write_output
+    from reflow.cli import UsageError, write_output
 
     if args.input == "-" and args.against == "-":
         raise UsageError("only one of INPUT and --against can be standard input")
@@ -825,5 +825,5 @@ def run_against(args: argparse.Namespace) -> int:
         report = format_html(comparisons, args.against, args.input)
     else:
         report = format_text(comparisons)
-    _write_output(report, args.output)
+    write_output(report, args.output)
     return 1 if any(comparison.changed for comparison in comparisons) else 0

@@ -524,11 +524,11 @@ def _read_gold(path: Path) -> JsonObject:
 
 def convert_file(path: Path | str, ruleset: RuleSet, encoding: str = "auto") -> JsonObject:
     """Convert a raw dump (``-`` for standard input) and return reflow's JSON output as data."""
-    from reflow.cli import _read_input
+    from reflow.cli import read_input
     from reflow.pipeline import convert_bytes
 
     name = str(path)
-    data = _read_input(name)
+    data = read_input(name)
     try:
         document: Document = convert_bytes(
             data, ruleset, source_name="<stdin>" if name == "-" else name, encoding=encoding
@@ -544,14 +544,14 @@ def convert_file(path: Path | str, ruleset: RuleSet, encoding: str = "auto") -> 
 
 def evaluate(cases: Sequence[GoldCase], rules_override: str | None = None) -> list[tuple[GoldCase, Scores]]:
     """Convert and score every case (each rule set loaded once)."""
-    from reflow.cli import _load
+    from reflow.cli import load_rules
 
     loaded: dict[str, RuleSet] = {}
     results = []
     for case in cases:
         rules = rules_override or case.rules
         if rules not in loaded:
-            loaded[rules] = _load(rules)
+            loaded[rules] = load_rules(rules)
         predicted = convert_file(case.input, loaded[rules])
         results.append((case, score(_read_gold(case.gold), predicted)))
     return results
@@ -651,9 +651,9 @@ def format_table(rows: Sequence[tuple[str, Scores]], total: Scores) -> str:
 
 def run_gold(args: argparse.Namespace) -> int:
     """``reflow gold INPUT [-r R] [-o OUT]``: reflow's output as a gold file, to be corrected by hand."""
-    from reflow.cli import _load, _write_output
+    from reflow.cli import load_rules, write_output
 
-    ruleset = _load(args.rules)
+    ruleset = load_rules(args.rules)
     output = args.output if args.output not in (None, "-") else None
     data = convert_file(args.input, ruleset, args.encoding)
     source = "<stdin>" if args.input == "-" else args.input
@@ -665,5 +665,5 @@ def run_gold(args: argparse.Namespace) -> int:
         if rules.endswith(".toml") or "/" in rules:
             rules = Path(os.path.relpath(Path(rules).resolve(), base)).as_posix()
     gold = {"ruleset": rules, "source": source, **projection(data)}
-    _write_output(json.dumps(gold, ensure_ascii=False, indent=1) + "\n", output)
+    write_output(json.dumps(gold, ensure_ascii=False, indent=1) + "\n", output)
     return 0

@@ -1137,15 +1137,15 @@ def _json_row(row: Row) -> dict[str, Any]:
 
 def run_report(args: argparse.Namespace) -> int:
     """``reflow diff INPUT`` without ``--against``: convert INPUT and write its review (exit status 0)."""
-    from reflow.cli import UsageError, _load, _read_input, _write_output
+    from reflow.cli import UsageError, load_rules, read_input, write_output
     from reflow.pipeline import convert_bytes
 
     if getattr(args, "against_rules", None):
         raise UsageError("--against-rules only applies with --against OTHER")
     to_file = args.output is not None and args.output != "-"
     fmt = args.format or ("html" if to_file else "text")
-    ruleset = _load(args.rules)
-    data = _read_input(args.input)
+    ruleset = load_rules(args.rules)
+    data = read_input(args.input)
     if _looks_like_json_output(data):
         raise UsageError(
             f"{args.input}: is a saved JSON output; the review needs the raw dump (or compare with --against)"
@@ -1163,7 +1163,7 @@ def run_report(args: argparse.Namespace) -> int:
     else:
         colour = not to_file and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         text = render_review_text(review, colour=colour)
-    _write_output(text, args.output)
+    write_output(text, args.output)
     return 0
 
 
