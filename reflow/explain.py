@@ -30,7 +30,8 @@ def format_edit(edit: Edit, source: str) -> str:
 
 def format_log(document: Document, *, include_breaks: bool = True) -> str:
     """The whole explain log of ``document``, one edit per line."""
-    rows = [
+    rows = [f"# encoding: {document.encoding}"] if document.encoding else []
+    rows += [
         format_edit(edit, document.source)
         for edit in document.edits
         if include_breaks or edit.action != "break"

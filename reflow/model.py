@@ -150,3 +150,5 @@ class Document:
     articles: tuple[Article, ...]
     edits: tuple[Edit, ...] = ()
     furniture: tuple[Block, ...] = field(default=())
+    #: How the input bytes were decoded ("" when text was given), and why that encoding was chosen.
+    encoding: str = ""

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 import regex
 
 from reflow.model import Edit, Line, Piece
-from reflow.ruleset import RuleSet
+from reflow.ruleset import TRANSLATIONS, NormalizeRule, RuleSet
+from reflow.shadow import Shadow
 
 #: Characters XML 1.0 cannot carry (and form feeds inside a line); removed with a record.
 CONTROL_RULE = "input.control_char"
@@ -39,11 +40,16 @@ def propose(source: str, lines: Sequence[Line], ruleset: RuleSet) -> list[Edit]:
     proposals: list[tuple[int, int, int, Edit]] = []
     rules: list[tuple[str, regex.Pattern[str], Callable[[regex.Match[str]], str]]]
     rules = [(CONTROL_RULE, _CONTROL, lambda _match: "")]
-    rules += [(r.name, r.pattern, r.expand) for r in ruleset.normalize if ruleset.enabled(r.name)]
+    rules += [
+        (r.name, r.pattern, _on_source(r, source)) for r in ruleset.normalize if ruleset.enabled(r.name)
+    ]
+    # rules written in simplified Chinese match traditional text too: they run on a script-folded copy
+    # (one code point for one), and what they put in is taken from the source itself
+    folded = Shadow(ruleset.matching.shadow, fold_widths=False)(source)
     for order, (name, pattern, expand) in enumerate(rules):
-        for match in pattern.finditer(source):
+        for match in pattern.finditer(folded if name != CONTROL_RULE else source):
             start, end = match.span()
-            if start == end or "\n" in match.group():
+            if start == end or "\n" in source[start:end]:
                 continue
             index = bisect.bisect_right(starts, start) - 1
             content_start, content_end = spans[index]
@@ -75,6 +81,27 @@ def propose(source: str, lines: Sequence[Line], ruleset: RuleSet) -> list[Edit]:
             accepted.append(edit)
             last_end = end
     return accepted
+
+
+def _on_source(rule: NormalizeRule, source: str) -> Callable[[regex.Match[str]], str]:
+    """What replaces a match found on the folded copy, computed from the source text: a translation of
+    the source slice, a literal replacement, or the template expanded against the same match in the
+    source (against the folded copy only if the pattern does not match the source there)."""
+
+    def expand(match: regex.Match[str]) -> str:
+        start, end = match.span()
+        if rule.translate:
+            return rule.expand(match) if match.string is source else _translate(rule, source[start:end])
+        if "\\" not in rule.replace:
+            return rule.replace
+        again = rule.pattern.fullmatch(source, start, end)
+        return rule.expand(again if again is not None else match)
+
+    return expand
+
+
+def _translate(rule: NormalizeRule, text: str) -> str:
+    return TRANSLATIONS[rule.translate](text)
 
 
 def line_pieces(source: str, lines: Sequence[Line], edits: Iterable[Edit]) -> list[tuple[Piece, ...]]:

@@ -31,7 +31,9 @@ def convert_bytes(
         )
         for edit in decoded.edits
     ]
-    return convert(text, ruleset, source_name=source_name, input_edits=edits)
+    document = convert(text, ruleset, source_name=source_name, input_edits=edits)
+    why = f" ({decoded.why})" if decoded.why else ""
+    return replace(document, encoding=f"{decoded.encoding}{why}")
 
 
 def _crlf_positions(text: str) -> list[int]:

@@ -28,19 +28,24 @@ def _converter(config: str) -> opencc.OpenCC:
 
 
 class Shadow:
-    """Make shadow copies with one OpenCC configuration (``""``: fold widths only)."""
+    """Make shadow copies with one OpenCC configuration (``""``: fold widths only).
 
-    def __init__(self, config: str) -> None:
+    ``fold_widths=False`` folds the script only: normalisation rules, which repair widths themselves,
+    see full-width characters as they are.
+    """
+
+    def __init__(self, config: str, *, fold_widths: bool = True) -> None:
         self.config = config
+        self.fold_widths = fold_widths
 
     def __call__(self, text: str) -> str:
-        return _shadow(self.config, text)
+        return _shadow(self.config, text, self.fold_widths)
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _shadow(config: str, text: str) -> str:
+def _shadow(config: str, text: str, fold_widths: bool = True) -> str:
     """Each line or block is matched by several passes: fold it once (bounded cache)."""
-    folded = text.translate(_FULLWIDTH_ALNUM)
+    folded = text.translate(_FULLWIDTH_ALNUM) if fold_widths else text
     if not config or folded.isascii():
         return folded
     converted: str = _converter(config).convert(folded)

@@ -266,3 +266,14 @@ def test_random_bytes_convert_and_every_replaced_byte_is_recorded(data: bytes, e
     in_document = [edit for edit in document.edits if edit.rule == DECODE_RULE]
     assert len(in_document) == len(recorded)
     assert all(document.source[edit.start] == "\ufffd" for edit in in_document)
+
+
+def test_the_encoding_used_is_reported_in_json_and_the_explain_log() -> None:
+    from reflow.explain import format_log
+    from reflow.render import render
+
+    data = "新华社北京11月22日电 十一月的会议。\n".encode("gb18030")
+    document = convert_bytes(data, load_ruleset("zh-newspaper"))
+    assert document.encoding.startswith("gb18030")
+    assert json.loads(render(document, "json"))["encoding"].startswith("gb18030")
+    assert format_log(document).startswith("# encoding: gb18030")

@@ -423,7 +423,8 @@ OPTIONAL_TEXT = ARTICLE_KEYS[1:10]
 
 def test_json_has_the_documented_shape() -> None:
     data = json.loads(render(sample_document(), "json"))
-    assert list(data) == ["source", "ruleset", "furniture", "articles"]
+    assert list(data) == ["source", "ruleset", "encoding", "furniture", "articles"]
+    assert data["encoding"] is None  # the document was made from text, not bytes
     assert (data["source"], data["ruleset"]) == ("star-1916-11-08.txt", "latin")
     for article in data["articles"]:
         assert list(article) == ARTICLE_KEYS

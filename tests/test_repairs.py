@@ -192,3 +192,15 @@ def test_no_rule_changes_a_character_outside_the_span_it_reports(text: str, rule
     # every edit that inserts text shows up as a piece; deletions leave a gap exactly their size
     covered = {(piece.start, piece.end) for line in stage.line_pieces(source, lines, edits) for piece in line}
     assert all((edit.start, edit.end) in covered for edit in edits if edit.inserted)
+
+
+def test_normalize_rules_written_in_simplified_match_traditional_text() -> None:
+    """The dateline space after 电 is kept in 電 too, and the output keeps the traditional script."""
+    from reflow import convert, load_ruleset
+
+    document = convert(
+        "新華社北京11月22日電 11月17日至22日，中國國家 938.4 億元\n", load_ruleset("zh-newspaper")
+    )
+    article = document.articles[0]
+    assert article.dateline is not None and article.dateline.text == "新華社北京11月22日電"
+    assert article.blocks[0].text == "11月17日至22日，中國國家938.4億元"

@@ -34,6 +34,7 @@ def render_json(document: Document) -> str:
     data: JsonObject = {
         "source": clean(document.source_name),
         "ruleset": clean(document.ruleset),
+        "encoding": clean(document.encoding) or None,
         "furniture": [_block(block, "furniture") for block in document.furniture],
         "articles": [_article(article) for article in document.articles],
     }
