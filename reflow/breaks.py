@@ -291,7 +291,8 @@ class BreakRules:
         if gap.after_fill <= gap.region.width - indent / 2:
             return True
         # the next character surely did not fit (not told from lines with Latin words: they end early)
-        if gap.after_fill >= gap.region.width + 2 and not _LATIN_OR_DIGIT.search(gap.after_text):
+        widest = max(gap.region.width, gap.region.widest)
+        if gap.after_fill >= widest + 2 and not _LATIN_OR_DIGIT.search(gap.after_text):
             return False
         return None
 
