@@ -71,6 +71,7 @@ class Region:
     unwrapped: bool
     widest: float = 0.0  # upper quartile of the full lines' widths
     support: int = 0  # how many lines around are at the column width
+    inner_width: float | None = None  # the width of filled lines inside paragraphs, when five agree
 
 
 def regions(
@@ -117,11 +118,15 @@ def _region(
     if not broken:
         return Region(float(max(lines[k].width for k in near)), established=False, unwrapped=True)
     evidence: dict[float, float] = defaultdict(float)
+    inner: list[float] = []  # widths of filled lines inside paragraphs: no indent correction needed
     for k in broken:
         first = k == 0 or finished[k - 1]
         tight = rules.token_width(texts[k + 1]) <= 2  # one CJK character: the line was filled to the brim
         weight = (0.4 if first else 1.0) * (1.0 if tight else 0.25)
-        evidence[float(rules.unsqueezed_width(lines[k], texts[k]) + (indent if first else 0))] += weight
+        measured = rules.unsqueezed_width(lines[k], texts[k])
+        evidence[float(measured + (indent if first else 0))] += weight
+        if tight and not first:
+            inner.append(float(measured))
     width = _smoothed_mode(evidence)
     at_width = sum(1 for k in near if width - 2 <= lines[k].width <= width + WIDE_SLACK)
     least = width * rules.ruleset.layout.full_ratio
@@ -132,7 +137,15 @@ def _region(
     # one paragraph per line: most full lines end a sentence, and so do most lines
     candidates = [k for k in near if k + 1 < len(lines)]
     unwrapped = len(full) >= 4 and ending >= 0.75 * len(full) and len(broken) <= 0.25 * len(candidates)
-    return Region(width, established=at_width >= 3, unwrapped=unwrapped, widest=widest, support=at_width)
+    inner_width = _smoothed_mode({w: float(inner.count(w)) for w in set(inner)})
+    return Region(
+        width,
+        established=at_width >= 3,
+        unwrapped=unwrapped,
+        widest=widest,
+        support=at_width,
+        inner_width=inner_width if len(inner) >= 5 else None,
+    )
 
 
 def _smoothed_mode(counts: Mapping[float, float]) -> float:
@@ -285,10 +298,12 @@ class BreakRules:
         did not fit. A first line is shorter by the indent the extraction dropped.
         """
         indent = 2 * self.ruleset.layout.first_line_indent
-        # telling a first line by two characters needs a column width that many lines agree on
+        inner = gap.region.inner_width
+        # telling a first line by two characters needs a column width that many lines agree on, measured
+        # on lines inside paragraphs (not corrected for an indent they may or may not have lost)
         if not indent or gap.after_fill is None or gap.region.support < 8 or self.finished(gap.after_text):
             return None
-        if gap.after_fill <= gap.region.width - indent / 2:
+        if inner is not None and gap.after_fill <= min(inner, gap.region.width) - indent / 2:
             return True
         # the next character surely did not fit (not told from lines with Latin words: they end early)
         widest = max(gap.region.width, gap.region.widest)

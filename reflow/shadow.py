@@ -14,6 +14,9 @@ from __future__ import annotations
 import functools
 
 import opencc
+import regex
+
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 
 _FULLWIDTH_ALNUM = {
     **{code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)},
@@ -46,6 +49,8 @@ class Shadow:
 def _shadow(config: str, text: str, fold_widths: bool = True) -> str:
     """Each line or block is matched by several passes: fold it once (bounded cache)."""
     folded = text.translate(_FULLWIDTH_ALNUM) if fold_widths else text
+    # OpenCC takes valid UTF-8 only: a lone surrogate becomes U+FFFD (one code point for one)
+    folded = _SURROGATE.sub("\ufffd", folded)
     if not config or folded.isascii():
         return folded
     converted: str = _converter(config).convert(folded)
