@@ -164,13 +164,9 @@ class BreakRules:
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
         punct = ruleset.punctuation
-        self.terminal = frozenset(punct.terminal)
-        self.closers = frozenset(punct.closers)
         self.no_line_start = frozenset(punct.no_line_start)
         self.no_line_end = frozenset(punct.no_line_end)
-        self.paragraph_end = punct.paragraph_end
         self.mid_sentence = frozenset(punct.mid_sentence)
-        self.closer_chars = punct.closers
         self.no_start_chars = punct.no_line_start
         self.no_end_chars = punct.no_line_end
         self._token_widths: dict[str, int] = {}
@@ -190,10 +186,7 @@ class BreakRules:
     # --- measures -------------------------------------------------------------------------------
     def finished(self, text: str) -> bool:
         """Does ``text`` end like a paragraph can end (terminal mark, closers, or a lead-in ending)?"""
-        stripped = text.rstrip(self.closer_chars)
-        if stripped and stripped[-1] in self.terminal:
-            return True
-        return any(text.endswith(end) for end in self.paragraph_end)
+        return self.ruleset.punctuation.ends_paragraph(text)
 
     def expected_width(self, gap: Gap) -> float:
         indent = 2 * self.ruleset.layout.first_line_indent if gap.paragraph_start else 0

@@ -109,6 +109,12 @@ class PunctuationRules:
     paragraph_end: tuple[str, ...]
     mid_sentence: str
 
+    def ends_paragraph(self, text: str) -> bool:
+        """Does ``text`` end as a paragraph can: a terminal mark (closers may follow) or a lead-in ending?"""
+        text = text.rstrip()
+        stripped = text.rstrip(self.closers)
+        return bool(stripped) and (stripped[-1] in self.terminal or text.endswith(self.paragraph_end))
+
 
 @dataclass(frozen=True, slots=True)
 class JoinRules:

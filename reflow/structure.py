@@ -76,10 +76,6 @@ class StructureRules:
         self.end_cues = [r for r in ruleset.end_cues if on(r.name)]
         self.headings = [r for r in ruleset.headings if on(r.name)]
         self.datelines = [r for r in ruleset.datelines if on(r.name)]
-        punct = ruleset.punctuation
-        self.terminal = frozenset(punct.terminal)
-        self.closers = "".join(punct.closers)
-        self.paragraph_end = punct.paragraph_end
 
     def edit(
         self, rule: str, action: str, block_pieces: Sequence[Piece], block: Block, note: str = ""
@@ -99,10 +95,7 @@ class StructureRules:
         return replace(block, pieces=pieces, first_line=first, last_line=last)
 
     def finished(self, text: str) -> bool:
-        stripped = text.rstrip().rstrip(self.closers)
-        return bool(stripped) and (
-            stripped[-1] in self.terminal or text.rstrip().endswith(self.paragraph_end)
-        )
+        return self.ruleset.punctuation.ends_paragraph(text)
 
 
 def standalone_lines(pieces: Sequence[Sequence[Piece]], ruleset: RuleSet) -> frozenset[int]:
@@ -278,16 +271,10 @@ def _resolve_short_runs(
 
 def _subhead(run: Sequence[Unit], rules: StructureRules, edits: list[Edit]) -> Unit:
     """One unnumbered subhead from one to three short lines, joined with a space."""
-    joined: list[Piece] = []
-    for u in run:
-        if joined:
-            joined.append(Piece(" ", joined[-1].end, joined[-1].end))
-        joined.extend(u.block.pieces)
-    first, last = run[0].block, run[-1].block
-    block = Block(
-        BlockKind.HEADING, tuple(joined), first.first_line, last.last_line, first.page, 1, "headings.subhead"
-    )
-    edits.append(rules.edit("headings.subhead", "heading", joined, block, f"{len(run)}-line subhead"))
+    merged = _merge([u.block for u in run], BlockKind.HEADING)
+    assert merged is not None
+    block = replace(merged, level=1, rule="headings.subhead")
+    edits.append(rules.edit("headings.subhead", "heading", block.pieces, block, f"{len(run)}-line subhead"))
     return Unit(block, "heading", run[-1].last_page)
 
 
@@ -489,6 +476,7 @@ def _stack_roles(stack: Stack, rules: StructureRules) -> tuple[Block | None, Blo
 
 
 def _merge(blocks: Sequence[Block], kind: BlockKind) -> Block | None:
+    """The lines of a stack or subhead as one block, joined by inserted spaces."""
     if not blocks:
         return None
     joined: list[Piece] = []
