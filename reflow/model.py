@@ -17,8 +17,9 @@ class Line:
     """One physical line of the source, measured.
 
     ``start``/``end`` delimit the whole line (without its ``\\n``); ``text`` is ``source[start:end]``.
-    ``width`` is the display width (East Asian Width) of the line without surrounding blanks,
-    ``indent`` the display width of its leading blanks. ``page`` counts form feeds before the line.
+    ``content_start``/``content_end`` delimit it without surrounding blanks and control characters;
+    ``width`` is the display width (East Asian Width) of that content, ``indent`` the display width of
+    the blanks before it. ``page`` counts form feeds before the line.
     """
 
     number: int
@@ -28,6 +29,8 @@ class Line:
     page: int
     indent: int
     width: int
+    content_start: int = 0
+    content_end: int = 0
 
     @property
     def is_blank(self) -> bool:

@@ -19,24 +19,12 @@ from reflow.shadow import Shadow
 #: Characters XML 1.0 cannot carry (and form feeds inside a line); removed with a record.
 CONTROL_RULE = "input.control_char"
 _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]+")
-_LEADING_BLANK = regex.compile(r"[\s\x00-\x1f]*")
-_TRAILING_BLANK = regex.compile(r"[\s\x00-\x1f]*\Z")
-
-
-def content_span(line: Line) -> tuple[int, int]:
-    """Source offsets of the line without its leading and trailing blanks."""
-    text = line.text
-    lead = _LEADING_BLANK.match(text)
-    start = lead.end() if lead else 0
-    trail = _TRAILING_BLANK.search(text, start)
-    end = trail.start() if trail else len(text)
-    return line.start + start, line.start + end
 
 
 def propose(source: str, lines: Sequence[Line], ruleset: RuleSet) -> list[Edit]:
     """Every normalisation edit inside line contents, in source order, overlaps resolved (first rule wins)."""
     starts = [line.start for line in lines]
-    spans = [content_span(line) for line in lines]
+    spans = [(line.content_start, line.content_end) for line in lines]
     proposals: list[tuple[int, int, int, Edit]] = []
     rules: list[tuple[str, regex.Pattern[str], Callable[[regex.Match[str]], str]]]
     rules = [(CONTROL_RULE, _CONTROL, lambda _match: "")]
@@ -111,7 +99,7 @@ def line_pieces(source: str, lines: Sequence[Line], edits: Iterable[Edit]) -> li
         by_line.setdefault(edit.first_line, []).append(edit)
     result: list[tuple[Piece, ...]] = []
     for line in lines:
-        start, end = content_span(line)
+        start, end = line.content_start, line.content_end
         pieces: list[Piece] = []
         cursor = start
         for edit in by_line.get(line.number, ()):

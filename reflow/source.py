@@ -8,7 +8,8 @@ from reflow.model import Line
 from reflow.width import display_width
 
 _NEWLINES = regex.compile(r"\r\n?|[\u2028\u2029\x85\v]")
-_LEADING_BLANK = regex.compile(r"^[\s\f]*")
+_LEADING_BLANK = regex.compile(r"[\s\x00-\x1f]*")
+_TRAILING_BLANK = regex.compile(r"[\s\x00-\x1f]*\Z")
 
 
 def normalise_newlines(text: str) -> str:
@@ -25,10 +26,11 @@ def split_lines(source: str, *, ambiguous_wide: bool) -> tuple[Line, ...]:
         page_before = page
         page += text.count("\f")
         lead = _LEADING_BLANK.match(text)
-        lead_text = lead.group() if lead else ""
-        body = text[len(lead_text) :].rstrip()
+        content_start = lead.end() if lead else 0
+        trail = _TRAILING_BLANK.search(text, content_start)
+        content_end = trail.start() if trail else len(text)
         # a line that is only a form feed belongs to the page it ends
-        line_page = page_before if not body else page
+        line_page = page_before if not text.strip() else page
         lines.append(
             Line(
                 number=number,
@@ -36,8 +38,10 @@ def split_lines(source: str, *, ambiguous_wide: bool) -> tuple[Line, ...]:
                 end=start + len(text),
                 text=text,
                 page=line_page,
-                indent=display_width(lead_text.replace("\f", ""), ambiguous_wide=ambiguous_wide),
-                width=display_width(body, ambiguous_wide=ambiguous_wide),
+                indent=display_width(text[:content_start], ambiguous_wide=ambiguous_wide),
+                width=display_width(text[content_start:content_end], ambiguous_wide=ambiguous_wide),
+                content_start=start + content_start,
+                content_end=start + content_end,
             )
         )
         start += len(text) + 1
