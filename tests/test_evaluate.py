@@ -71,11 +71,11 @@ def test_eval_text_table_has_a_row_per_file_and_a_total(capsys: pytest.CaptureFi
     assert rows[-1].split()[1:] == ["100.0"] * 10 + ["0/0"]
 
 
-def test_projection_is_what_the_fixture_test_compares() -> None:
+def test_projection_drops_offsets_and_projects_to_itself() -> None:
     data = json.loads(test_fixtures.converted(FIXTURES / "zh-daily-2020-11-23", "json"))
     projected = projection(data)
     assert list(projected) == ["articles"]
-    assert projected["articles"] == test_fixtures.projection(data)
+    assert all("spans" not in block for article in projected["articles"] for block in article["blocks"])
     assert projection(projected) == projected
     expected = json.loads((FIXTURES / "zh-daily-2020-11-23" / "expected.json").read_text(encoding="utf-8"))
     assert projection(expected) == expected  # expected.json is exactly a projection, keys in order

@@ -17,14 +17,14 @@ from typing import Any
 
 import pytest
 
-from reflow import convert, load_ruleset
+from reflow import convert, evaluate, load_ruleset
 from reflow.render import render
 from reflow.report import build_review, render_review_json, render_review_text
 from tests.validators import assert_valid_tei
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CASES = sorted(path for path in FIXTURES.iterdir() if (path / "input.txt").is_file())
-ARTICLE_KEYS = ("headline", "kicker", "subheadline", "dateline", "byline", "continued_from", "continues_on")
+ARTICLE_KEYS = evaluate.ARTICLE_FIELDS
 
 
 def case_settings(case: Path) -> dict[str, Any]:
@@ -53,15 +53,7 @@ GOLDEN_FILES = {
 
 def projection(data: dict[str, Any]) -> list[dict[str, Any]]:
     """The hand-checkable part of reflow's JSON: article fields and blocks without offsets."""
-    articles = []
-    for article in data["articles"]:
-        blocks = []
-        for block in article["blocks"]:
-            kept = {"type": block["type"], "text": block["text"], "lines": list(block["lines"])}
-            if block["type"] == "heading":
-                kept["level"] = block["level"]
-            blocks.append(kept)
-        articles.append({**{key: article.get(key) for key in ARTICLE_KEYS}, "blocks": blocks})
+    articles: list[dict[str, Any]] = evaluate.projection(data)["articles"]
     return articles
 
 
