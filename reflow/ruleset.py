@@ -22,10 +22,12 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal, get_args
 
 import regex
 
+from reflow.model import LINE_ROLES
 from reflow.stages import PASS_NAMES
 
 __all__ = [
@@ -243,6 +245,20 @@ class HeadlineRules:
 
 
 @dataclass(frozen=True, slots=True)
+class RoleRules:
+    """Weights of the line-role decoder: ``weights[role][feature]`` (see :mod:`reflow.roles`).
+
+    Empty weights switch the decoder off: breaks and structure are then decided pass by pass.
+    """
+
+    weights: Mapping[str, Mapping[str, float]]
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.weights)
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSet:
     """A compiled, validated rule set."""
 
@@ -263,6 +279,8 @@ class RuleSet:
     datelines: tuple[PatternRule, ...]
     end_cues: tuple[PatternRule, ...]
     flags: tuple[FlagRule, ...]
+    cues: tuple[PatternRule, ...] = ()
+    roles: RoleRules = RoleRules({})
 
     def enabled(self, pass_name: str) -> bool:
         """Whether the pass or rule called ``pass_name`` (dotted) is switched on."""
@@ -436,6 +454,36 @@ class _Pairs(_Type):
         if bad:
             raise _Invalid(*bad)
         return tuple((pair[0], pair[1]) for pair in value)
+
+
+class _Weights(_Type):
+    """Line-role weights: a table per role of ``feature = number``, returned as read-only mappings."""
+
+    @property
+    def expected(self) -> str:
+        return f"a table per line role ({', '.join(LINE_ROLES[1:])}) of feature = number"
+
+    def check(self, value: object) -> Any:
+        if not isinstance(value, dict):
+            raise self.wrong(value)
+        bad = []
+        known = set(LINE_ROLES[1:])
+        for role, table in value.items():
+            if role not in known:
+                hint = _did_you_mean(role, known)
+                bad.append(f"unknown line role {role!r}{hint}; roles: {', '.join(LINE_ROLES[1:])}")
+            elif not isinstance(table, dict) or not all(
+                isinstance(w, int | float) and not isinstance(w, bool) for w in table.values()
+            ):
+                bad.append(f"{role}: expected a table of feature = number")
+        if bad:
+            raise _Invalid(*bad)
+        return MappingProxyType(
+            {
+                role: MappingProxyType({str(f): float(w) for f, w in table.items()})
+                for role, table in value.items()
+            }
+        )
 
 
 # One character class: [...] (with escapes and POSIX [:name:] inside), \p{..}, \d-style escapes, an
@@ -621,7 +669,7 @@ def _rule_array(doc: str, make: Callable[..., Any], table: str, **extra: _Key) -
 
 
 #: Array tables whose items are named rules (pass ``<table>.<name>``).
-RULE_ARRAYS = ("normalize", "furniture", "markers", "headings", "datelines", "end_cues", "flags")
+RULE_ARRAYS = ("normalize", "furniture", "markers", "headings", "datelines", "end_cues", "flags", "cues")
 
 
 def _ratio(doc: str) -> _Key:
@@ -771,6 +819,20 @@ _SPEC: dict[str, _Table] = {
         FlagRule,
         "flags",
         note=_Key(_Text(), "What the flag tells the reader (shown in the explain log).", ""),
+    ),
+    "cues": _rule_array(
+        "Line cues: patterns that are evidence for the line-role decoder (feature cue:<name>); their "
+        "meaning is in the [roles] weights, not in the pattern.",
+        PatternRule,
+        "cues",
+    ),
+    "roles": _Table(
+        "Weights of the line-role decoder, fitted by `reflow rules fit` (empty: decoder off).",
+        {
+            "weights": _Key(_Weights(), "A table per line role of feature = weight.", MappingProxyType({})),
+        },
+        merge="keys",
+        make=RoleRules,
     ),
     "examples": _Table(
         "Whole conversion examples, run as tests.",
@@ -1325,7 +1387,13 @@ def describe(ruleset: RuleSet) -> str:
         if spec.make is None:
             continue
         value = getattr(ruleset, table)
-        if not spec.array:
+        if table == "roles":
+            tables = (
+                f"{role} = {{ {', '.join(f'{_toml(f)} = {w!r}' for f, w in sorted(features.items()))} }}"
+                for role, features in value.weights.items()
+            )
+            out += ["", "[roles]", f"weights = {{ {', '.join(tables)} }}"]
+        elif not spec.array:
             out += ["", f"[{table}]", *(f"{key} = {_toml(getattr(value, key))}" for key in spec.keys)]
         elif table == "examples":
             out += ["", f"# [[examples]]: {len(value)} (not shown)"]
