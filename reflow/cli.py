@@ -77,6 +77,21 @@ def _parser() -> argparse.ArgumentParser:
     rule_commands.add_parser("list", help="list the built-in rule sets")
     show = rule_commands.add_parser("show", help="print a resolved rule set")
     show.add_argument("name", metavar="NAME|FILE")
+    fit = rule_commands.add_parser(
+        "fit",
+        help="fit a rule set's line-role weights on corrected pages",
+        description="Fit the line-role weights of RULESET on CASE folders (input.txt + expected.json, as "
+        "reflow gold writes and a person corrects; folders of case folders are searched). Writes a rule "
+        "file that extends RULESET with the weights (-o), or rewrites the weights of RULESET's own file "
+        "(--in-place).",
+    )
+    fit.add_argument("ruleset", metavar="RULESET|FILE")
+    fit.add_argument("cases", nargs="+", metavar="CASE")
+    where = fit.add_mutually_exclusive_group(required=True)
+    where.add_argument("-o", "--output", metavar="FILE", help="the rule file to write")
+    where.add_argument("--in-place", action="store_true", help="rewrite the weights in RULESET's file")
+    fit.add_argument("--epochs", type=int, default=8, help="passes over the pages (default 8)")
+    fit.add_argument("--seed", type=int, default=0, help="order of the pages in each pass (default 0)")
 
     diff = commands.add_parser(
         "diff",
@@ -182,7 +197,35 @@ def _convert(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fit(args: argparse.Namespace) -> int:
+    from reflow.roles import training
+
+    ruleset = load_rules(args.ruleset)
+    try:
+        cases = training.find_cases([Path(c) for c in args.cases])
+        fitted = training.fit_cases(cases, ruleset, epochs=args.epochs, seed=args.seed, progress=True)
+    except training.CaseError as error:
+        raise UsageError(str(error)) from error
+    if args.in_place:
+        target = Path(args.ruleset)
+        if not target.is_file():
+            raise UsageError(f"--in-place needs RULESET to be a rule file, not {args.ruleset!r}")
+        rewritten = training.replace_section(target.read_text(encoding="utf-8"), fitted)
+        target.write_text(rewritten, encoding="utf-8")
+    else:
+        target = Path(args.output)
+        reference = training.extends_reference(args.ruleset, target)
+        target.write_text(training.rule_file(fitted, name=target.stem, extends=reference), encoding="utf-8")
+    load_rules(str(target))  # what was written loads back
+    for line in training.summary(fitted):
+        print(line, file=sys.stderr)
+    print(f"wrote {target}", file=sys.stderr)
+    return 0
+
+
 def _rules(args: argparse.Namespace) -> int:
+    if args.rules_command == "fit":
+        return _fit(args)
     if args.rules_command == "list":
         for name, description in builtin_rulesets():
             print(f"{name:<16} {description}")

@@ -70,8 +70,18 @@ class _Segment:
 class StructureRules:
     """The structure passes of one rule set, with its patterns matched on the shadow copy."""
 
-    def __init__(self, ruleset: RuleSet, source: str, line_starts: Sequence[int] = ()) -> None:
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        source: str,
+        line_starts: Sequence[int] = (),
+        *,
+        line_roles: Mapping[int, RoleDecision] | None = None,
+        joiner: Callable[[str, str], str] = lambda left, right: "",
+    ) -> None:
         self.ruleset = ruleset
+        self.line_roles = line_roles or {}
+        self.joiner = joiner
         self.source = source
         self.line_starts = line_starts
         self.shadow = Shadow(ruleset.matching.shadow)
@@ -100,6 +110,15 @@ class StructureRules:
 
     def finished(self, text: str) -> bool:
         return self.ruleset.punctuation.ends_paragraph(text)
+
+    def glue(self, above: Block, below: Block) -> str:
+        """What joins a stack or heading line to the line of the same role below it: the join passes'
+        glue when the line above is filled to the column (one line wrapped), a space otherwise (a
+        headline of two phrases set on two lines)."""
+        decided = self.line_roles.get(above.last_line)
+        if decided is not None and decided.full:
+            return self.joiner(above.text, below.text)
+        return " "
 
 
 def standalone_lines(pieces: Sequence[Sequence[Piece]], ruleset: RuleSet) -> frozenset[int]:
@@ -132,7 +151,7 @@ def build(
     ``line_roles`` are the decoded roles by line number: a block is what the role of its first line says
     (headings, stack lines, datelines, end cues); without them, runs of short blocks are judged here.
     """
-    rules = StructureRules(ruleset, source, line_starts)
+    rules = StructureRules(ruleset, source, line_starts, line_roles=line_roles, joiner=joiner)
     edits: list[Edit] = []
     units = [
         _classify(block, rules, line_pages, edits, (line_roles or {}).get(block.first_line))
@@ -234,7 +253,6 @@ def _by_role(
     if role == "heading":
         heading = next((h for h in rules.headings if h.pattern.search(folded)), None)
         level, name = (heading.level, heading.name) if heading else (1, "roles.heading")
-        edits.append(rules.edit(name, "heading", block.pieces, block, f"level {level}; {why}"))
         block = replace(block, kind=BlockKind.HEADING, level=level, rule=name)
         return Unit(block, "heading", last_page, jumps=jumps, ends_article=ends, note=why)
     if role in _STACK_ORDER and not jumps:
@@ -264,6 +282,14 @@ def _role_stacks(units: Sequence[Unit], rules: StructureRules, edits: list[Edit]
             run.clear()
 
     for unit in units:
+        previous = out[-1] if out and not run else None
+        if unit.role == "heading" and _continues_heading(previous, unit, rules):
+            assert isinstance(previous, Unit)
+            merged = _merge([previous.block, unit.block], BlockKind.HEADING, rules.glue)
+            assert merged is not None
+            block = replace(merged, level=previous.block.level, rule=previous.block.rule)
+            out[-1] = replace(previous, block=block, last_page=unit.last_page)
+            continue
         if unit.role != "stack":
             flush()
             out.append(unit)
@@ -275,7 +301,22 @@ def _role_stacks(units: Sequence[Unit], rules: StructureRules, edits: list[Edit]
             flush()
         run.append(unit)
     flush()
+    for item in out:
+        if isinstance(item, Unit) and item.role == "heading":
+            block = item.block
+            why = f"level {block.level}; {item.note}"
+            edits.append(rules.edit(block.rule, "heading", block.pieces, block, why))
     return out
+
+
+def _continues_heading(previous: Unit | Stack | None, unit: Unit, rules: StructureRules) -> bool:
+    """A heading line right under a heading line is its second line, unless it is numbered itself."""
+    return (
+        isinstance(previous, Unit)
+        and previous.role == "heading"
+        and previous.block.page == unit.block.page
+        and unit.block.rule == "roles.heading"
+    )
 
 
 def _dateline(folded: str, rules: StructureRules) -> tuple[str, int, int, int, int] | None:
@@ -545,12 +586,11 @@ def _stack_roles(stack: Stack, rules: StructureRules) -> tuple[Block | None, Blo
         if not parts["headline"]:  # a stack needs a headline: its first line is it
             first = next(role for role in _STACK_ORDER if parts[role])
             parts["headline"], parts[first] = parts[first][:1], parts[first][1:]
-        kicker_block = _merge(parts["kicker"], BlockKind.KICKER)
-        return (
-            kicker_block,
-            _merge(parts["headline"], BlockKind.HEADLINE),
-            _merge(parts["subtitle"], BlockKind.SUBHEADLINE),
+        kicker, headline, subtitle = (
+            _merge(parts[role], kind, rules.glue)
+            for role, kind in zip(_STACK_ORDER, STACK_KINDS, strict=True)
         )
+        return kicker, headline, subtitle
     headlines = rules.ruleset.headlines
     subtitle_index = next(
         (i for i, b in enumerate(stack.members) if i > 0 and headlines.subtitle.search(rules.shadow(b.text))),
@@ -570,14 +610,21 @@ def _stack_roles(stack: Stack, rules: StructureRules) -> tuple[Block | None, Blo
     return (replace(kicker, kind=BlockKind.KICKER) if kicker else None), headline, subheadline
 
 
-def _merge(blocks: Sequence[Block], kind: BlockKind) -> Block | None:
-    """The lines of a stack or subhead as one block, joined by inserted spaces."""
+STACK_KINDS = (BlockKind.KICKER, BlockKind.HEADLINE, BlockKind.SUBHEADLINE)
+
+
+def _merge(
+    blocks: Sequence[Block], kind: BlockKind, glue: Callable[[Block, Block], str] = lambda a, b: " "
+) -> Block | None:
+    """The lines of a stack or subhead as one block, joined by what ``glue`` says (inserted text)."""
     if not blocks:
         return None
     joined: list[Piece] = []
-    for block in blocks:
-        if joined:
-            joined.append(Piece(" ", joined[-1].end, joined[-1].end))
+    for previous, block in zip((None, *blocks), blocks, strict=False):
+        if previous is not None:
+            between = glue(previous, block)
+            if between:
+                joined.append(Piece(between, joined[-1].end, joined[-1].end))
         joined.extend(block.pieces)
     return Block(kind, tuple(joined), blocks[0].first_line, blocks[-1].last_line, blocks[0].page)
 

@@ -31,7 +31,8 @@ __all__ = ["DECODED_ROLES", "PageRoles", "RoleDecision", "assign", "line_evidenc
 
 #: Roles whose lines are set aside, out of the text of any article.
 ASIDE_ROLES = frozenset({"furniture", "caption"})
-PARAGRAPH_ROLES = frozenset({"para_start", "para_cont"})
+#: Roles a paragraph line can follow and continue (a dateline or byline glued to its first line).
+PARAGRAPH_ROLES = frozenset({"para_start", "para_cont", "dateline", "byline"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ class RoleDecision:
     role: str
     margin: float
     evidence: tuple[tuple[str, float], ...]
+    full: bool = False  # the line is filled to the column: a line of the same role below continues it
 
     def explain(self, limit: int = 4) -> str:
         shown = ", ".join(f"{name} {weight:+.2f}" for name, weight in self.evidence[:limit])
@@ -128,5 +129,6 @@ def decisions(evidence: Sequence[LineEvidence], weights: Weights) -> list[RoleDe
         own = weights.get(role, {})
         named = (*item.features, *pair_features(previous, item.gap, item.old))
         carried = sorted(((f, own[f]) for f in named if own.get(f)), key=lambda c: -abs(c[1]))
-        result.append(RoleDecision(item.index, role, margin, tuple(carried)))
+        full = "full" in item.features or "wide" in item.features
+        result.append(RoleDecision(item.index, role, margin, tuple(carried), full))
     return result

@@ -28,11 +28,13 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class FitReport:
-    """What a fit did: line accuracy on the training pages after each epoch."""
+    """What a fit did: line accuracy on the training pages after each epoch (running weights), and with
+    the averaged weights it returns."""
 
     epochs: tuple[float, ...]
     lines: int
     pages: int
+    averaged: float = 0.0
 
 
 class _Averaged:
@@ -86,7 +88,12 @@ def fit(
                 model.update(guess, (*item.features, *pair_features(guess_prev, item.gap, item.old)), -1.0)
             model.clock += 1
         accuracy.append(right / max(1, total))
-    return model.averaged(), FitReport(tuple(accuracy), total, len(pages))
+    weights = model.averaged()
+    right = sum(
+        sum(g == p for g, p in zip(page.roles, best_sequence(page.evidence, weights), strict=True))
+        for page in pages
+    )
+    return weights, FitReport(tuple(accuracy), total, len(pages), right / max(1, total))
 
 
 def strongest(weights: Weights, count: int = 10) -> list[tuple[str, str, float]]:
