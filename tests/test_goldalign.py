@@ -1,0 +1,277 @@
+"""Gold alignment (``reflow.goldalign``): block lines found in the dump, and one role per source line.
+
+The strongest check is independent of the aligner: every fixture's ``expected.json`` has hand-written
+``lines`` for every block; dropped and found again by alignment, they must come back the same.
+"""
+
+from __future__ import annotations
+
+import copy
+import doctest
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import reflow.goldalign
+from reflow import convert, load_ruleset
+from reflow.goldalign import ROLES, attach_lines, line_roles, predicted_roles, source_lines
+from reflow.render.json import render_json
+from reflow.source import normalise_newlines
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+GOLD_CASES = sorted(path for path in FIXTURES.iterdir() if (path / "expected.json").is_file())
+IDS = [case.name for case in GOLD_CASES]
+
+
+def load(case: Path) -> tuple[dict[str, Any], str]:
+    gold = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    return gold, normalise_newlines((case / "input.txt").read_text(encoding="utf-8"))
+
+
+def without_lines(gold: dict[str, Any]) -> dict[str, Any]:
+    bare = copy.deepcopy(gold)
+    for article in bare["articles"]:
+        for block in article["blocks"]:
+            del block["lines"]
+    return bare
+
+
+def all_lines(gold: dict[str, Any]) -> list[list[int] | None]:
+    return [block.get("lines") for article in gold["articles"] for block in article["blocks"]]
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(reflow.goldalign).failed == 0
+
+
+def test_there_are_gold_fixtures() -> None:
+    assert len(GOLD_CASES) >= 4
+
+
+# --- attach_lines -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", GOLD_CASES, ids=IDS)
+def test_alignment_finds_the_hand_written_lines_of_every_block(case: Path) -> None:
+    gold, source = load(case)
+    attached = attach_lines(without_lines(gold), source)
+    assert attached["alignment_problems"] == []
+    assert all_lines(attached) == all_lines(gold)
+
+
+@pytest.mark.parametrize("case", GOLD_CASES, ids=IDS)
+def test_alignment_survives_edited_texts_and_any_order(case: Path) -> None:
+    """Two characters of every longer block changed, articles and blocks listed backwards."""
+    gold, source = load(case)
+    edited = without_lines(gold)
+    rng = random.Random(case.name)
+    for article in edited["articles"]:
+        for block in article["blocks"]:
+            text = block["text"]
+            if len(text) > 10:
+                at = rng.randrange(len(text) - 1)
+                text = text[:at] + "Ж" + text[at + 1 :]
+                at = rng.randrange(len(text) - 1)
+                text = text[:at] + text[at + 1 :]
+            block["text"] = text
+        article["blocks"].reverse()
+    edited["articles"].reverse()
+    attached = attach_lines(edited, source)
+    for article in attached["articles"]:
+        article["blocks"].reverse()
+    attached["articles"].reverse()
+    assert attached["alignment_problems"] == []
+    assert all_lines(attached) == all_lines(gold)
+
+
+def test_blocks_with_lines_keep_them_and_the_input_is_not_changed() -> None:
+    gold, source = load(FIXTURES / "zh-hant-page")
+    before = copy.deepcopy(gold)
+    gold["articles"][0]["blocks"][0]["lines"] = [4, 9]  # wrong on purpose: hand-written lines are kept
+    attached = attach_lines(gold, source)
+    assert attached["articles"][0]["blocks"][0]["lines"] == [4, 9]
+    assert gold["articles"][0]["blocks"][0]["lines"] == [4, 9] and "field_lines" not in gold["articles"][0]
+    assert attach_lines(before, source)["articles"][1]["blocks"] == before["articles"][1]["blocks"]
+
+
+def test_text_fields_are_located_in_a_side_key() -> None:
+    gold, source = load(FIXTURES / "zh-hant-page")
+    attached = attach_lines(gold, source)
+    first, second = attached["articles"]
+    assert first["field_lines"] == {"headline": [3, 3], "dateline": [4, 4]}
+    assert second["field_lines"] == {"headline": [53, 53], "dateline": [34, 34], "byline": [34, 34]}
+    assert first["headline"] == gold["articles"][0]["headline"]  # the fields stay strings
+
+
+def test_headline_printed_after_the_body_and_broken_subtitle() -> None:
+    gold, source = load(FIXTURES / "zh-daily-2020-11-23")
+    first, second = attach_lines(gold, source)["articles"]
+    assert first["field_lines"] == {"headline": [327, 327], "subheadline": [328, 330], "dateline": [1, 1]}
+    assert second["field_lines"] == {"headline": [458, 458]}
+
+
+def test_a_text_not_in_the_source_is_reported_not_raised() -> None:
+    gold = {
+        "articles": [
+            {
+                "headline": "ΩΨΦ",
+                "blocks": [
+                    {"type": "paragraph", "text": "第一段。"},
+                    {"type": "paragraph", "text": "完全不在原文里的一段话。"},
+                ],
+            }
+        ]
+    }
+    attached = attach_lines(gold, "第一段。\n")
+    assert attached["articles"][0]["blocks"][0]["lines"] == [1, 1]
+    assert "lines" not in attached["articles"][0]["blocks"][1]
+    assert attached["articles"][0]["field_lines"] == {}
+    problems = attached["alignment_problems"]
+    assert len(problems) == 2
+    assert problems[0].startswith("articles[0].blocks[1]: text not found in the source")
+    assert problems[1].startswith("articles[0].headline: not found")
+
+
+def test_interleaved_articles_gaps_hyphens_and_folded_characters() -> None:
+    source = "\n".join(
+        [
+            "RUNNING HEAD 3",
+            "The council met on Tues-",
+            "day to discuss",
+            "Prices rose by ２０ per cent",  # another article printed inside the first
+            "last month.",
+            "the budget for the inter-",
+            "national airport.",
+        ]
+    )
+    council = "The council met on Tuesday to discuss the budget for the international airport."
+    gold = {
+        "articles": [
+            {"blocks": [{"type": "paragraph", "text": "Prices rose by 20 per cent last month."}]},
+            {"blocks": [{"type": "paragraph", "text": council}]},
+        ]
+    }
+    attached = attach_lines(gold, source)
+    assert all_lines(attached) == [[4, 5], [2, 7]]
+    roles = line_roles(gold, source)
+    assert roles == ("furniture", "para_start", "para_cont", "para_start", *["para_cont"] * 3)
+
+
+def test_a_repeated_text_is_found_in_both_places() -> None:
+    source = "一样的一句话。\n中间。\n一样的一句话。\n"
+    block = {"type": "paragraph", "text": "一样的一句话。"}
+    gold = {"articles": [{"blocks": [block, copy.deepcopy(block)]}, {"blocks": [copy.deepcopy(block)]}]}
+    attached = attach_lines(gold, source)
+    assert all_lines(attached)[:2] == [[1, 1], [3, 3]]
+    assert attached["alignment_problems"] == []  # the third is found again (claimed text is a last resort)
+
+
+# --- line_roles -------------------------------------------------------------------------------------
+
+
+def test_source_lines_end_at_the_last_line_break() -> None:
+    assert source_lines("a\nb\n") == ["a", "b"] and source_lines("") == [""]
+
+
+@pytest.mark.parametrize("case", GOLD_CASES, ids=IDS)
+def test_one_role_per_line_from_the_vocabulary(case: Path) -> None:
+    gold, source = load(case)
+    roles = line_roles(gold, source)
+    assert len(roles) == len(source_lines(source)) and set(roles) <= set(ROLES)
+    assert line_roles(without_lines(gold), source) == roles  # with or without lines, the same roles
+    blanks = [number for number, line in enumerate(source_lines(source), 1) if not line.strip()]
+    assert [number for number, role in enumerate(roles, 1) if role == "blank"] == blanks
+
+
+def test_derived_roles_of_the_traditional_page() -> None:
+    gold, source = load(FIXTURES / "zh-hant-page")
+    roles = dict(enumerate(line_roles(gold, source), 1))
+    assert [roles[n] for n in (1, 2, 3, 4, 5, 9, 31, 32, 34, 35, 53, 55)] == [
+        "furniture",  # running head
+        "blank",
+        "headline",
+        "dateline",  # （中央社台北15日電）行政院…: the dateline wins over the paragraph it starts
+        "para_cont",
+        "para_start",
+        "para_start",
+        "marker",  # （轉第4版）: G continues_on 4
+        "byline",  # 〔記者王小明∕台北報導〕: the byline comes first
+        "para_cont",
+        "headline",  # printed after the body
+        "furniture",  # photo credit
+    ]
+
+
+def test_headings_subtitles_kickers_and_markers() -> None:
+    gold, source = load(FIXTURES / "zh-headlines-first")
+    roles = dict(enumerate(line_roles(gold, source), 1))
+    assert [roles[n] for n in (3, 5, 6, 7, 17, 53, 54, 35, 90)] == [
+        "kicker",
+        "headline",
+        "subtitle",
+        "dateline",
+        "heading",
+        "heading",
+        "heading",
+        "furniture",  # a photo credit inside a paragraph: the gold says nothing more about it
+        "furniture",
+    ]
+    gold, source = load(FIXTURES / "zh-daily-2020-11-23")
+    assert line_roles(gold, source)[332 - 1] == "marker"  # （上接1版）, article 2 continued_from 1
+
+
+def test_markers_of_a_stitched_article_are_found_at_the_page_break() -> None:
+    gold, source = load(FIXTURES / "zh-jump-multipage")
+    roles = dict(enumerate(line_roles(gold, source), 1))
+    # （下转第4版） and （上接第1版） around the form feed; the running head after it stays furniture
+    assert (roles[35], roles[36], roles[51], roles[52], roles[53]) == (
+        "para_cont",
+        "marker",
+        "furniture",
+        "marker",
+        "para_cont",
+    )
+
+
+def test_a_gold_files_own_line_roles_are_used_and_checked() -> None:
+    source = "标题\n\n正文。\n"
+    own = ["headline", "blank", "para_start"]
+    assert line_roles({"articles": [], "line_roles": own}, source) == tuple(own)
+    with pytest.raises(ValueError, match="2 roles for 3 source lines"):
+        line_roles({"articles": [], "line_roles": own[:2]}, source)
+    with pytest.raises(ValueError, match="unknown role 'title'"):
+        line_roles({"articles": [], "line_roles": ["title", "blank", "para_start"]}, source)
+    with pytest.raises(ValueError, match="expected a list"):
+        line_roles({"articles": [], "line_roles": "headline"}, source)
+
+
+# --- predicted_roles --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", GOLD_CASES, ids=IDS)
+def test_predicted_roles_of_a_perfect_conversion_are_the_gold_roles(case: Path) -> None:
+    gold, _ = load(case)
+    document = convert((case / "input.txt").read_text(encoding="utf-8"), load_ruleset("zh-newspaper"))
+    output = json.loads(render_json(document))
+    assert predicted_roles(output, document.source) == line_roles(gold, document.source)
+
+
+def test_predicted_roles_without_spans_locate_block_texts_in_their_lines() -> None:
+    source = "标题\n第一段，\n接着。\n"
+    output = {
+        "furniture": [],
+        "articles": [
+            {
+                "headline": "标题",
+                "jumps": [],
+                "blocks": [{"type": "paragraph", "text": "第一段，接着。", "lines": [2, 3]}],
+            }
+        ],
+    }
+    assert predicted_roles(output, source) == ("headline", "para_start", "para_cont")
+    with_spans = copy.deepcopy(output)
+    with_spans["articles"][0]["blocks"][0]["spans"] = [[3, 7], [8, 11]]
+    assert predicted_roles(with_spans, source) == ("headline", "para_start", "para_cont")
