@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import copy
 import glob
 import json
@@ -282,6 +283,18 @@ _IGNORED = shutil.ignore_patterns(
 )  # fmt: skip
 
 
+_RUNNING: set[subprocess.Popen[bytes]] = set()
+
+
+def _stop(signum: int, frame: object) -> None:
+    """On SIGTERM or Ctrl-C: stop the running test processes (their own process groups), then exit, which
+    removes the temporary copies."""
+    for process in list(_RUNNING):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    raise SystemExit(f"stopped by signal {signum}")
+
+
 @dataclass
 class Workspace:
     """A temporary copy of the repository that one worker mutates, one mutant at a time."""
@@ -331,12 +344,15 @@ class Workspace:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        _RUNNING.add(process)
         try:
             output, _ = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
             return None, "", time.monotonic() - started
+        finally:
+            _RUNNING.discard(process)
         return process.returncode, output.decode("utf-8", "replace"), time.monotonic() - started
 
 
@@ -649,6 +665,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{len(mutants)} mutants of {sum(totals.values())} sites")
         return 0
     tests = shlex.split(args.tests)
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     jobs = max(1, args.jobs)
     with tempfile.TemporaryDirectory(prefix="reflow-mutate-") as scratch:
         workspaces = [Workspace(Path(scratch) / f"w{n}") for n in range(jobs)]
