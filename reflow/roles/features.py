@@ -135,6 +135,7 @@ def _shape(text: str, rules: BreakRules) -> list[str]:
 
 
 def _geometry(line: Line, gap: Gap | None, below: Gap | None, rules: BreakRules) -> list[str]:
+    """Width against the column (first, when measured), fullness, indentation."""
     found = []
     measured = below or gap
     if measured is not None:
@@ -208,11 +209,17 @@ def evidence(
     matched = [patterns.features(t) for t in own]
     found: list[LineEvidence] = []
     last = len(content) - 1
+    geometry = [
+        _geometry(lines[index], gaps[k - 1] if k > 0 else None, gaps[k] if k < last else None, rules)
+        for k, index in enumerate(content)
+    ]
     for k, index in enumerate(content):
-        line = lines[index]
         above = gaps[k - 1] if k > 0 else None
         below = gaps[k] if k < last else None
-        features = ["bias", *shapes[k], *matched[k], *_geometry(line, above, below, rules)]
+        width = geometry[k][0] if geometry[k] else "w?"
+        ending = next(name for name in shapes[k] if name.startswith("end:"))
+        length = shapes[k][-1]
+        features = ["bias", *shapes[k], *matched[k], *geometry[k], f"{width}&{ending}", f"{length}&{ending}"]
         if above is None:
             features.append("doc_top")
             gap, old = "start", "start"
@@ -232,8 +239,11 @@ def evidence(
                 features.append("page_bottom")
             elif below.blank_lines:
                 features.append("blank_below")
+        if above is not None and below is not None and above.blank_lines and below.blank_lines:
+            features.append("isolated")
         for side, neighbour in (("prev", k - 1), ("next", k + 1)):
             if 0 <= neighbour <= last:
+                features.extend(f"{side}:{name}" for name in geometry[neighbour][:1])
                 shape = (name for name in shapes[neighbour] if name.startswith(("end:", "len")))
                 features.extend(f"{side}:{name}" for name in shape)
                 features.extend(f"{side}:{name}" for name in matched[neighbour])
