@@ -42,15 +42,25 @@ class RoleDecision:
 
 
 class _Scorer:
-    """Weights laid out for decoding: emissions per line, transitions per kind of gap (cached)."""
+    """Weights laid out for decoding: an index from feature to the roles it weighs, and the pair
+    scores for each kind of gap (cached)."""
 
     def __init__(self, weights: Weights) -> None:
         self.weights = weights
         self.roles = DECODED_ROLES
+        self.index: dict[str, list[tuple[int, float]]] = {}
+        for r, role in enumerate(self.roles):
+            for feature, weight in weights.get(role, {}).items():
+                self.index.setdefault(feature, []).append((r, weight))
         self._transitions: dict[tuple[str, str], list[list[float]]] = {}
 
     def emissions(self, features: Sequence[str]) -> list[float]:
-        return [sum(self.weights.get(role, {}).get(f, 0.0) for f in features) for role in self.roles]
+        scores = [0.0] * len(self.roles)
+        index = self.index
+        for feature in features:
+            for r, weight in index.get(feature, ()):
+                scores[r] += weight
+        return scores
 
     def transitions(self, gap: str, old: str) -> list[list[float]]:
         """``table[p][r]``: the pair score of role ``r`` after role ``p`` (row ``len(roles)``: the start)."""
@@ -68,65 +78,63 @@ class _Scorer:
         return table
 
 
-def best_sequence(evidence: Sequence[LineEvidence], weights: Weights) -> list[str]:
-    """The highest-scoring role sequence for the lines (ties: the earlier role in DECODED_ROLES)."""
-    if not evidence:
-        return []
-    scorer = _Scorer(weights)
+def _viterbi(
+    scorer: _Scorer, evidence: Sequence[LineEvidence], emissions: Sequence[Sequence[float]]
+) -> list[int]:
     count = len(scorer.roles)
     start_row = scorer.transitions("start", "start")[count]
-    first = scorer.emissions(evidence[0].features)
-    delta = [first[r] + start_row[r] for r in range(count)]
+    delta = [emissions[0][r] + start_row[r] for r in range(count)]
     back: list[list[int]] = []
-    for item in evidence[1:]:
+    states = range(count)
+    for item, emit in zip(evidence[1:], emissions[1:], strict=True):
         table = scorer.transitions(item.gap, item.old)
-        emit = scorer.emissions(item.features)
-        new_delta = []
-        pointers = []
-        for r in range(count):
-            best_p, best = 0, delta[0] + table[0][r]
-            for p in range(1, count):
-                value = delta[p] + table[p][r]
-                if value > best:
-                    best_p, best = p, value
-            new_delta.append(best + emit[r])
-            pointers.append(best_p)
-        delta = new_delta
+        columns = [[delta[p] + table[p][r] for p in states] for r in states]
+        pointers = [max(states, key=column.__getitem__) for column in columns]
+        delta = [columns[r][pointers[r]] + emit[r] for r in states]
         back.append(pointers)
-    state = max(range(count), key=lambda r: (delta[r], -r))
+    state = max(states, key=lambda r: (delta[r], -r))
     path = [state]
     for pointers in reversed(back):
         state = pointers[state]
         path.append(state)
     path.reverse()
+    return path
+
+
+def best_sequence(evidence: Sequence[LineEvidence], weights: Weights) -> list[str]:
+    """The highest-scoring role sequence for the lines (ties: the earlier role in DECODED_ROLES)."""
+    if not evidence:
+        return []
+    scorer = _Scorer(weights)
+    path = _viterbi(scorer, evidence, [scorer.emissions(item.features) for item in evidence])
     return [scorer.roles[r] for r in path]
 
 
-def _local(
-    weights: Weights, role: str, item: LineEvidence, previous: str, following: tuple[str, LineEvidence] | None
-) -> float:
-    """The part of a sequence's score that depends on the role of one line, its neighbours fixed."""
-    own = weights.get(role, {})
-    score = sum(own.get(f, 0.0) for f in (*item.features, *pair_features(previous, item.gap, item.old)))
-    if following is not None:
-        next_role, next_item = following
-        after = weights.get(next_role, {})
-        score += sum(after.get(f, 0.0) for f in pair_features(role, next_item.gap, next_item.old))
-    return score
-
-
 def decisions(evidence: Sequence[LineEvidence], weights: Weights) -> list[RoleDecision]:
-    """Decode the roles and say for each line which evidence carried its role."""
-    roles = best_sequence(evidence, weights)
+    """Decode the roles and say for each line which evidence carried its role.
+
+    The margin of a line compares its role with every other role in its place, the neighbours' roles
+    fixed: its own features, the pair with the line above and the pair with the line below.
+    """
+    if not evidence:
+        return []
+    scorer = _Scorer(weights)
+    count = len(scorer.roles)
+    emissions = [scorer.emissions(item.features) for item in evidence]
+    path = _viterbi(scorer, evidence, emissions)
     result = []
-    for k, (item, role) in enumerate(zip(evidence, roles, strict=True)):
-        previous = roles[k - 1] if k else START
-        following = (roles[k + 1], evidence[k + 1]) if k + 1 < len(evidence) else None
-        chosen = _local(weights, role, item, previous, following)
-        margin = chosen - max(
-            _local(weights, other, item, previous, following) for other in DECODED_ROLES if other != role
-        )
+    for k, (item, r) in enumerate(zip(evidence, path, strict=True)):
+        above = scorer.transitions(item.gap, item.old)[path[k - 1] if k else count]
+        below = None
+        if k + 1 < len(evidence):
+            following = evidence[k + 1]
+            table = scorer.transitions(following.gap, following.old)
+            below = [table[c][path[k + 1]] for c in range(count)]
+        local = [emissions[k][c] + above[c] + (below[c] if below else 0.0) for c in range(count)]
+        margin = local[r] - max(local[c] for c in range(count) if c != r)
+        role = scorer.roles[r]
         own = weights.get(role, {})
+        previous = scorer.roles[path[k - 1]] if k else START
         named = (*item.features, *pair_features(previous, item.gap, item.old))
         carried = sorted(((f, own[f]) for f in named if own.get(f)), key=lambda c: -abs(c[1]))
         full = "full" in item.features or "wide" in item.features

@@ -18,6 +18,7 @@ Pair features (the previous line's role, with what lies between the two lines) a
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -163,16 +164,23 @@ def _bigrams(text: str) -> set[str]:
 
 def _overlaps(texts: Sequence[str]) -> list[tuple[float, float]]:
     """For each short line, the share of its bigrams found in the lines after and before it."""
-    grams = [_bigrams(t) if len(t) <= 4 * OVERLAP_MAX_LENGTH else set() for t in texts]
-    result = []
+    grams = [_bigrams(t) if len(t) <= OVERLAP_MAX_LENGTH else set() for t in texts]
+    where: dict[str, list[int]] = defaultdict(list)  # bigram -> lines it is on, in order
     for k, text in enumerate(texts):
-        own = grams[k]
-        if len(text) > OVERLAP_MAX_LENGTH or not own:
+        for gram in grams[k] or _bigrams(text):
+            where[gram].append(k)
+    result = []
+    for k, own in enumerate(grams):
+        if not own:
             result.append((0.0, 0.0))
             continue
-        after = set().union(*grams[k + 1 : k + 1 + OVERLAP_WINDOW])
-        before = set().union(*grams[max(0, k - OVERLAP_WINDOW) : k])
-        result.append((len(own & after) / len(own), len(own & before) / len(own)))
+        after = before = 0
+        for gram in own:
+            lines = where[gram]
+            at = bisect.bisect_left(lines, k)
+            after += at + 1 < len(lines) and lines[at + 1] <= k + OVERLAP_WINDOW
+            before += at > 0 and lines[at - 1] >= k - OVERLAP_WINDOW
+        result.append((after / len(own), before / len(own)))
     return result
 
 
