@@ -1,6 +1,6 @@
 """``reflow eval`` and ``reflow gold``: every fixture scores 100%, each metric's arithmetic, gold files.
 
-The metrics are defined in docs/review.md; the small hand-made cases below check each one on a
+The metrics are defined in docs/evaluation.md; the small hand-made cases below check each one on a
 difference a person can count.
 """
 
