@@ -115,6 +115,14 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("gold", nargs="+", metavar="GOLD", help="gold JSON files or fixture folders")
     evaluate.add_argument("-r", "--rules", metavar="RULESET|FILE", help="default: the gold case's rule set")
     evaluate.add_argument("--format", choices=("text", "json"), default="text")
+    evaluate.add_argument(
+        "--min",
+        action="append",
+        default=[],
+        metavar="METRIC=VALUE",
+        help="exit 1 if METRIC (a column name: bnd-F1, exact, art-B3 ...) is below VALUE (0.95 or 95%%) "
+        "in the total or the page mean; repeatable",
+    )
 
     gold = commands.add_parser("gold", help="write reflow's output as a gold file for a person to correct")
     gold.add_argument("input", metavar="INPUT")

@@ -1,10 +1,12 @@
 """Accuracy against hand-checked truth: ``reflow eval`` scores a rule set, ``reflow gold`` starts a gold file.
 
 A *gold file* is reflow's JSON shape without the offset details (:func:`projection`): articles with their
-headline stack, dateline, byline, jump fields and body blocks (paragraphs and headings with their text and
-first/last source line), corrected by hand. A fixture folder (``input.txt``, ``case.toml``,
-``expected.json``) is a gold case too. :func:`score` compares a conversion with the truth; every metric is
-defined in ``docs/review.md`` and counted so that per-file counts add up to the micro-averaged total.
+headline stack, dateline, byline, jump fields and body blocks (paragraphs and headings with their text and,
+optionally, first/last source line), corrected by hand. A fixture folder (``input.txt``, ``case.toml``,
+``expected.json``) is a gold case too. :func:`score` compares a conversion with the truth on character
+positions (both sides aligned to the source, :mod:`reflow.goldalign`); every metric is defined in
+``docs/evaluation.md`` and counted so that per-file counts add up to the micro-averaged total, and
+:func:`page_means` gives the mean over pages besides.
 
 >>> gold = {"articles": [{"headline": "H", "blocks": [
 ...     {"type": "paragraph", "text": "ab", "lines": [1, 2]},
@@ -21,17 +23,20 @@ defined in ``docs/review.md`` and counted so that per-file counts add up to the 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import math
 import os
 import re
+import sys
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from reflow.goldalign import ROLES, Locator, Match, Reference, align_gold
 from reflow.model import Document
 from reflow.render.json import render_json
 from reflow.ruleset import RuleSet
@@ -66,13 +71,16 @@ TEXT_FIELDS = HEADLINE_FIELDS + DATELINE_FIELDS
 BLOCK_TYPES = ("paragraph", "heading")
 
 _WHITESPACE = re.compile(r"\s+")
+BOUNDARY_TOLERANCE = 1
+"""How far (in non-whitespace characters) a predicted boundary may be from a gold one and still match."""
 
 
 def projection(document_json: JsonObject) -> JsonObject:
     """The hand-checkable part of reflow's JSON output: ``{"articles": [...]}`` without ids and offsets.
 
     Each article keeps :data:`ARTICLE_FIELDS` (missing ones become ``None``) and its blocks as
-    ``{"type", "level" (headings only), "text", "lines"}``. A projection projects to itself.
+    ``{"type", "level" (headings only), "text", "lines"}`` (``lines`` where the block has them: a gold
+    file may leave them out). A projection projects to itself.
 
     >>> projection({"source": "p.txt", "articles": [{"id": "a1", "headline": "H", "jumps": [], "blocks": [
     ...     {"type": "heading", "level": 1, "text": "一、", "lines": [3, 3], "spans": [[9, 11]]}]}]})
@@ -89,14 +97,19 @@ def projection(document_json: JsonObject) -> JsonObject:
             if block["type"] == "heading":
                 kept["level"] = block["level"]
             kept["text"] = block["text"]
-            kept["lines"] = [block["lines"][0], block["lines"][1]]
+            if "lines" in block:
+                kept["lines"] = [block["lines"][0], block["lines"][1]]
             blocks.append(kept)
         articles.append({**{key: article.get(key) for key in ARTICLE_FIELDS}, "blocks": blocks})
     return {"articles": articles}
 
 
-def gold_problems(data: object) -> list[str]:
+def gold_problems(data: object, *, lines_required: bool = True) -> list[str]:
     """What keeps ``data`` from being a gold file (or reflow JSON output); ``[]`` when it is one.
+
+    With ``lines_required=False`` a block may leave out its ``lines`` (``reflow eval`` finds them by
+    aligning its text to the source); given ones must still be right. An optional top-level
+    ``line_roles`` must be a list of role names (:data:`reflow.goldalign.ROLES`).
 
     >>> block = {"type": "para", "text": "", "lines": [2, 1]}
     >>> gold_problems({"articles": [{"headline": 3, "blocks": [block]}]})  # doctest: +NORMALIZE_WHITESPACE
@@ -109,7 +122,7 @@ def gold_problems(data: object) -> list[str]:
     articles = data.get("articles")
     if not isinstance(articles, list):
         return ["articles: expected a list of articles"]
-    problems = []
+    problems = _line_roles_problems(data["line_roles"]) if "line_roles" in data else []
     for number, article in enumerate(articles):
         where = f"articles[{number}]"
         if not isinstance(article, dict):
@@ -124,11 +137,20 @@ def gold_problems(data: object) -> list[str]:
             problems.append(f"{where}.blocks: expected a list of blocks")
             continue
         for index, block in enumerate(blocks):
-            problems.extend(_block_problems(block, f"{where}.blocks[{index}]"))
+            problems.extend(_block_problems(block, f"{where}.blocks[{index}]", lines_required))
     return problems
 
 
-def _block_problems(block: object, where: str) -> list[str]:
+def _line_roles_problems(roles: object) -> list[str]:
+    if not isinstance(roles, list):
+        return [f"line_roles: expected a list of role names, one per source line, got {roles!r}"]
+    for number, role in enumerate(roles):
+        if role not in ROLES:
+            return [f"line_roles[{number}]: expected one of {', '.join(ROLES)}, got {role!r}"]
+    return []
+
+
+def _block_problems(block: object, where: str, lines_required: bool = True) -> list[str]:
     if not isinstance(block, dict):
         return [f"{where}: expected an object"]
     problems = []
@@ -141,6 +163,8 @@ def _block_problems(block: object, where: str) -> list[str]:
     if not isinstance(block.get("text"), str):
         problems.append(f"{where}.text: expected a string")
     lines = block.get("lines")
+    if "lines" not in block and not lines_required:
+        return problems
     if not (
         isinstance(lines, list)
         and len(lines) == 2
@@ -205,6 +229,11 @@ class Overlap:
     def perfect(self) -> bool:
         return self.matched == self.gold == self.predicted
 
+    @property
+    def empty(self) -> bool:
+        """Nothing on either side: the scores are 100% by convention, and a page mean leaves it out."""
+        return self.gold == self.predicted == 0
+
     def __add__(self, other: Overlap) -> Overlap:
         return Overlap(self.matched + other.matched, self.gold + other.gold, self.predicted + other.predicted)
 
@@ -238,6 +267,10 @@ class Rate:
     def perfect(self) -> bool:
         return self.correct == self.gold
 
+    @property
+    def empty(self) -> bool:
+        return self.gold == 0
+
     def __add__(self, other: Rate) -> Rate:
         return Rate(self.correct + other.correct, self.gold + other.gold)
 
@@ -246,21 +279,72 @@ class Rate:
 
 
 @dataclass(frozen=True, slots=True)
-class Scores:
-    """Every metric of one comparison (or, added up, of many: micro-averages).
+class BCubed:
+    """B-cubed clustering scores: per item, the share of its predicted cluster that is in its gold cluster
+    (precision) and the share of its gold cluster that is in its predicted cluster (recall), summed.
 
-    ``boundaries``: first lines of body blocks; ``exact``: blocks with equal lines and text;
-    ``headings``: heading blocks by lines and level; ``headlines``/``datelines``/``jumps``: aligned articles
-    whose headline stack / dateline and byline / jump fields are all equal; ``articles``: pairs of gold
-    paragraphs in the same article; ``characters``: non-whitespace characters of every text field.
+    Sums add up over files; ``precision`` and ``recall`` are the sums over ``items``.
+
+    >>> b = BCubed(precision_sum=4.0, recall_sum=2.0, items=4)   # one article of four read as two of two
+    >>> b.precision, b.recall, round(b.f1, 3)
+    (1.0, 0.5, 0.667)
+    """
+
+    precision_sum: float = 0.0
+    recall_sum: float = 0.0
+    items: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.precision_sum / self.items if self.items else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.recall_sum / self.items if self.items else 1.0
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+    @property
+    def perfect(self) -> bool:
+        return math.isclose(self.precision_sum, self.items) and math.isclose(self.recall_sum, self.items)
+
+    @property
+    def empty(self) -> bool:
+        return self.items == 0
+
+    def __add__(self, other: BCubed) -> BCubed:
+        return BCubed(
+            self.precision_sum + other.precision_sum,
+            self.recall_sum + other.recall_sum,
+            self.items + other.items,
+        )
+
+    def as_json(self) -> JsonObject:
+        return {"items": self.items, "precision": self.precision, "recall": self.recall, "f1": self.f1}
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Every metric of one comparison (or, added up, of many: micro-averages). See docs/evaluation.md.
+
+    ``boundaries``: where body blocks start, as character positions (within one character);
+    ``exact``: gold blocks with a predicted block of the same text starting there; ``headings``: heading
+    blocks by start, end and level; ``headline``/``stack``/``datelines``/``jumps``: aligned articles
+    whose headline / headline stack (kicker, headline, subheadline as a multiset) / dateline and byline /
+    jump fields are equal; ``articles``: B-cubed over gold paragraphs; ``characters``: non-whitespace
+    characters of every text field.
     """
 
     boundaries: Overlap = Overlap()
     exact: Rate = Rate()
     headings: Overlap = Overlap()
-    headlines: Rate = Rate()
+    headline: Rate = Rate()
+    stack: Rate = Rate()
     datelines: Rate = Rate()
-    articles: Overlap = Overlap()
+    articles: BCubed = BCubed()
     jumps: Rate = Rate()
     characters: Overlap = Overlap()
 
@@ -283,71 +367,243 @@ class Scores:
         return data
 
 
-def score(gold: JsonObject, predicted: JsonObject) -> Scores:
-    """Compare a conversion (reflow JSON or a projection) with the truth (a gold file)."""
+METRICS: dict[str, tuple[str, Callable[[Scores], float], str]] = {
+    "bnd-P": ("boundaries", lambda s: s.boundaries.precision, "paragraph boundaries, precision"),
+    "bnd-R": ("boundaries", lambda s: s.boundaries.recall, "paragraph boundaries, recall"),
+    "bnd-F1": ("boundaries", lambda s: s.boundaries.f1, "paragraph boundaries, F1"),
+    "exact": ("exact", lambda s: s.exact.rate, "exact paragraphs"),
+    "hdg-F1": ("headings", lambda s: s.headings.f1, "section headings, F1"),
+    "headl": ("headline", lambda s: s.headline.rate, "headline correct"),
+    "stack": ("stack", lambda s: s.stack.rate, "whole headline stack correct"),
+    "datel": ("datelines", lambda s: s.datelines.rate, "dateline and byline correct"),
+    "art-B3": ("articles", lambda s: s.articles.f1, "article split, B-cubed F1"),
+    "jumps": ("jumps", lambda s: s.jumps.rate, "jumps correct"),
+    "chr-F1": ("characters", lambda s: s.characters.f1, "characters, F1"),
+}
+"""The scores a table shows and ``--min`` takes: column name -> (Scores field, value, meaning)."""
+
+
+def metric_value(scores: Scores, name: str) -> float | None:
+    """The value of metric ``name`` (a :data:`METRICS` key), ``None`` when it has nothing to count."""
+    field_name, value, _ = METRICS[name]
+    return None if getattr(scores, field_name).empty else value(scores)
+
+
+def page_means(pages: Sequence[Scores]) -> dict[str, float | None]:
+    """Each metric's mean over the pages (gold cases) it applies to; ``None`` if it applies to none.
+
+    A page where a metric has nothing to count on either side (no headings in gold or prediction) is
+    left out of that metric's mean instead of counting as 100%.
+
+    >>> page_means([Scores(exact=Rate(1, 2)), Scores(exact=Rate(1, 1)), Scores()])["exact"]
+    0.75
+    """
+    means: dict[str, float | None] = {}
+    for name in METRICS:
+        values = [value for page in pages if (value := metric_value(page, name)) is not None]
+        means[name] = sum(values) / len(values) if values else None
+    return means
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """One side of a comparison: its articles (projected) and where each block is in the reference."""
+
+    articles: list[JsonObject]
+    blocks: list[list[Match | None]]
+
+
+def score(gold: JsonObject, predicted: JsonObject, source: str | None = None) -> Scores:
+    """Compare a conversion (reflow JSON or a projection) with the truth (a gold file).
+
+    Both sides are placed on one reference text: ``source`` (the dump both come from; predicted blocks
+    by their ``spans``, gold blocks and span-less predicted blocks by aligning their text, see
+    :mod:`reflow.goldalign`), or without it the gold's own body text, block after block, where the
+    predicted blocks are aligned. Gold blocks need no ``lines``.
+    """
+    if source is not None:
+        reference = Reference(source)
+        return _score(gold, predicted, reference, align_gold(gold, reference).blocks, use_spans=True)
     gold_articles = projection(gold)["articles"]
-    predicted_articles = projection(predicted)["articles"]
-    gold_blocks = [block for article in gold_articles for block in article["blocks"]]
-    predicted_blocks = [block for article in predicted_articles for block in article["blocks"]]
-    aligned = _align(gold_articles, predicted_articles)
+    texts = [block["text"] for article in gold_articles for block in article["blocks"]]
+    reference = Reference("\n".join(_WHITESPACE.sub("", text) for text in texts))
+    matches: list[list[Match | None]] = []
+    line = 0
+    for article in gold_articles:
+        matches.append([])
+        for _ in article["blocks"]:
+            line += 1
+            lo, hi = reference.line_range(line, line)
+            matches[-1].append(Match(((lo, hi - lo),), hi - lo, hi - lo) if hi > lo else None)
+    return _score(gold, predicted, reference, matches, use_spans=False)
+
+
+def _score(
+    gold: JsonObject,
+    predicted: JsonObject,
+    reference: Reference,
+    gold_matches: Sequence[Sequence[Match | None]],
+    *,
+    use_spans: bool,
+) -> Scores:
+    gold_side = _Side(projection(gold)["articles"], [list(blocks) for blocks in gold_matches])
+    predicted_side = _place(predicted, reference, use_spans=use_spans)
+    aligned = _align(gold_side, predicted_side)
+    gold_articles, predicted_articles = gold_side.articles, predicted_side.articles
     return Scores(
-        boundaries=_overlap(_starts(gold_blocks), _starts(predicted_blocks)),
-        exact=_exact(gold_blocks, predicted_blocks),
-        headings=_overlap(_headings(gold_blocks), _headings(predicted_blocks)),
-        headlines=_fields_equal(gold_articles, aligned, HEADLINE_FIELDS),
+        boundaries=_boundaries(gold_side, predicted_side),
+        exact=_exact(gold_side, predicted_side),
+        headings=_headings(gold_side, predicted_side),
+        headline=_fields_equal(gold_articles, aligned, ("headline",)),
+        stack=_stacks_equal(gold_articles, aligned),
         datelines=_fields_equal(gold_articles, aligned, DATELINE_FIELDS),
-        articles=_same_article_pairs(gold_articles, predicted_articles),
+        articles=_bcubed(gold_side, predicted_side),
         jumps=_fields_equal(gold_articles, aligned, JUMP_FIELDS),
         characters=_overlap(_characters(gold_articles), _characters(predicted_articles)),
     )
+
+
+def _place(predicted: JsonObject, reference: Reference, *, use_spans: bool) -> _Side:
+    """The predicted blocks on the reference: by spans (exact), else by their text."""
+    articles = predicted["articles"]
+    placed: list[list[Match | None]] = []
+    pending: list[tuple[int, int, JsonObject]] = []
+    for number, article in enumerate(articles):
+        placed.append([])
+        for index, block in enumerate(article["blocks"]):
+            runs = reference.span_runs(block["spans"]) if use_spans and block.get("spans") else ()
+            size = sum(length for _, length in runs)
+            placed[-1].append(Match(runs, size, size) if runs else None)
+            if not runs:
+                pending.append((number, index, block))
+    if pending:
+        locator = Locator(reference)
+        for blocks in placed:
+            for match in blocks:
+                if match is not None:
+                    locator.claim(match)
+        near = 0
+        for number, index, block in pending:
+            lines = block.get("lines") if use_spans else None
+            lo, hi = reference.line_range(*lines) if lines else (0, len(reference.text))
+            match = locator.locate(block["text"], lo, hi, near=max(lo, near))
+            if match is not None:
+                locator.claim(match)
+                near = match.last + 1
+            placed[number][index] = match
+    return _Side(projection(predicted)["articles"], placed)
 
 
 def _overlap(gold: Counter[Any], predicted: Counter[Any]) -> Overlap:
     return Overlap((gold & predicted).total(), gold.total(), predicted.total())
 
 
-def _starts(blocks: Iterable[JsonObject]) -> Counter[int]:
-    """The set of source lines where a body block starts (a set: counts are 1)."""
-    return Counter({block["lines"][0] for block in blocks})
+def _near_matches(gold: Sequence[tuple[int, Any]], predicted: Sequence[tuple[int, Any]]) -> int:
+    """One-to-one matches of ``(position, key)`` items with equal keys and positions at most 1 apart.
 
-
-def _headings(blocks: Iterable[JsonObject]) -> Counter[tuple[int, int, int]]:
-    return Counter(
-        (block["lines"][0], block["lines"][1], block["level"])
-        for block in blocks
-        if block["type"] == "heading"
-    )
-
-
-def _exact(gold: Sequence[JsonObject], predicted: Sequence[JsonObject]) -> Rate:
-    def keys(blocks: Sequence[JsonObject]) -> Counter[tuple[int, int, str]]:
-        return Counter((block["lines"][0], block["lines"][1], block["text"]) for block in blocks)
-
-    return Rate((keys(gold) & keys(predicted)).total(), len(gold))
-
-
-def _article_key(article: JsonObject, blockless: int) -> tuple[str, int]:
-    blocks = article["blocks"]
-    return ("line", blocks[0]["lines"][0]) if blocks else ("blockless", blockless)
-
-
-def _keys(articles: Sequence[JsonObject]) -> Iterator[tuple[str, int]]:
-    blockless = 0
-    for article in articles:
-        yield _article_key(article, blockless)
-        if not article["blocks"]:
-            blockless += 1
-
-
-def _align(gold: Sequence[JsonObject], predicted: Sequence[JsonObject]) -> list[JsonObject | None]:
-    """For each gold article, the predicted article with the same first body line (or ``None``).
-
-    Articles without body blocks are aligned in order among themselves.
+    >>> _near_matches([(10, 0), (20, 0), (30, 0)], [(11, 0), (19, 0), (32, 0)])
+    2
     """
-    by_key: dict[tuple[str, int], JsonObject] = {}
-    for key, article in zip(_keys(predicted), predicted, strict=True):
-        by_key.setdefault(key, article)
-    return [by_key.get(key) for key in _keys(gold)]
+    by_key: dict[Any, tuple[list[int], list[int]]] = {}
+    for position, key in gold:
+        by_key.setdefault(key, ([], []))[0].append(position)
+    for position, key in predicted:
+        by_key.setdefault(key, ([], []))[1].append(position)
+    matched = 0
+    for wanted, found in by_key.values():
+        wanted.sort()
+        found.sort()
+        i = j = 0
+        while i < len(wanted) and j < len(found):
+            if abs(wanted[i] - found[j]) <= BOUNDARY_TOLERANCE:
+                matched += 1
+                i += 1
+                j += 1
+            elif wanted[i] < found[j]:
+                i += 1
+            else:
+                j += 1
+    return matched
+
+
+def _placed_blocks(side: _Side) -> Iterator[tuple[JsonObject, Match | None, int]]:
+    """Every body block with its place and its article's index."""
+    for number, (article, matches) in enumerate(zip(side.articles, side.blocks, strict=True)):
+        for block, match in zip(article["blocks"], matches, strict=True):
+            yield block, match, number
+
+
+def _boundaries(gold: _Side, predicted: _Side) -> Overlap:
+    def starts(side: _Side) -> tuple[list[tuple[int, Any]], int]:
+        blocks = list(_placed_blocks(side))
+        return [(match.first, None) for _, match, _ in blocks if match is not None], len(blocks)
+
+    wanted, gold_count = starts(gold)
+    found, predicted_count = starts(predicted)
+    return Overlap(_near_matches(wanted, found), gold_count, predicted_count)
+
+
+def _exact(gold: _Side, predicted: _Side) -> Rate:
+    def keys(side: _Side) -> list[tuple[int, Any]]:
+        return [(match.first, block["text"]) for block, match, _ in _placed_blocks(side) if match is not None]
+
+    return Rate(_near_matches(keys(gold), keys(predicted)), sum(1 for _ in _placed_blocks(gold)))
+
+
+def _headings(gold: _Side, predicted: _Side) -> Overlap:
+    """Headings match by level, start (within one character) and end (likewise)."""
+
+    def items(side: _Side) -> tuple[list[JsonObject], list[Match | None]]:
+        found = [(block, match) for block, match, _ in _placed_blocks(side) if block["type"] == "heading"]
+        return [block for block, _ in found], [match for _, match in found]
+
+    gold_blocks, gold_matches = items(gold)
+    predicted_blocks, predicted_matches = items(predicted)
+    taken: set[int] = set()
+    matched = 0
+    for block, match in zip(gold_blocks, gold_matches, strict=True):
+        if match is None:
+            continue
+        for index, (other, where) in enumerate(zip(predicted_blocks, predicted_matches, strict=True)):
+            if (
+                index not in taken
+                and where is not None
+                and other["level"] == block["level"]
+                and abs(where.first - match.first) <= BOUNDARY_TOLERANCE
+                and abs(where.last - match.last) <= BOUNDARY_TOLERANCE
+            ):
+                taken.add(index)
+                matched += 1
+                break
+    return Overlap(matched, len(gold_blocks), len(predicted_blocks))
+
+
+def _align(gold: _Side, predicted: _Side) -> list[JsonObject | None]:
+    """For each gold article, the predicted article whose first body block starts where the gold
+    article's does (within one character), or ``None``. Articles without body blocks (or whose first
+    block was not placed) are aligned in order among themselves."""
+    by_start: dict[int, JsonObject] = {}
+    unplaced: list[JsonObject] = []
+    for article, matches in zip(predicted.articles, predicted.blocks, strict=True):
+        if matches and matches[0] is not None:
+            by_start.setdefault(matches[0].first, article)
+        else:
+            unplaced.append(article)
+    aligned: list[JsonObject | None] = []
+    taken: set[int] = set()
+    for matches in gold.blocks:
+        if matches and matches[0] is not None:
+            start = matches[0].first
+            near = [p for p in (start, start - 1, start + 1) if p in by_start and p not in taken]
+            taken.update(near[:1])
+            aligned.append(by_start[near[0]] if near else None)
+        else:
+            aligned.append(unplaced.pop(0) if unplaced else None)
+    return aligned
+
+
+def _normal(text: str | None) -> str | None:
+    return None if text is None else _WHITESPACE.sub(" ", text).strip()
 
 
 def _fields_equal(
@@ -356,55 +612,49 @@ def _fields_equal(
     correct = sum(
         1
         for want, have in zip(gold, aligned, strict=True)
-        if have is not None and all(want[key] == have[key] for key in keys)
+        if have is not None and all(_normal(want[key]) == _normal(have[key]) for key in keys)
     )
     return Rate(correct, len(gold))
 
 
-def _same_article_pairs(gold: Sequence[JsonObject], predicted: Sequence[JsonObject]) -> Overlap:
-    """Pairs of gold paragraphs (by first line) in one article: gold pairs against predicted pairs.
+def _stack(article: JsonObject) -> Counter[str]:
+    return Counter(text for key in HEADLINE_FIELDS if (text := _normal(article[key])))
 
-    Counted without listing the pairs: ``n`` paragraphs in one cell of the gold-article x
-    predicted-article table make ``n·(n-1)/2`` pairs.
-    """
-    gold_article: dict[int, int] = {}
-    for number, article in enumerate(gold):
-        for block in article["blocks"]:
-            gold_article.setdefault(block["lines"][0], number)
-    owner = _line_owner(predicted)
-    cells: Counter[tuple[int, int]] = Counter()
-    predicted_sizes: Counter[int] = Counter()
-    for line, number in gold_article.items():
-        found = owner.get(line)
-        if found is not None:
-            cells[number, found] += 1
-            predicted_sizes[found] += 1
-    gold_sizes = Counter(gold_article.values())
-    return Overlap(
-        matched=sum(math.comb(n, 2) for n in cells.values()),
-        gold=sum(math.comb(n, 2) for n in gold_sizes.values()),
-        predicted=sum(math.comb(n, 2) for n in predicted_sizes.values()),
+
+def _stacks_equal(gold: Sequence[JsonObject], aligned: Sequence[JsonObject | None]) -> Rate:
+    """Aligned articles with the same headline stack strings, whichever field each is in."""
+    correct = sum(
+        1
+        for want, have in zip(gold, aligned, strict=True)
+        if have is not None and _stack(want) == _stack(have)
     )
+    return Rate(correct, len(gold))
 
 
-def _line_owner(articles: Sequence[JsonObject]) -> dict[int, int]:
-    """Source line -> index of the article whose block covers it; the narrowest block wins.
-
-    A stitched paragraph ``[34, 55]`` spans the lines of other articles printed in between; their own,
-    narrower blocks keep those lines.
-    """
-    spans = sorted(
-        (
-            (block["lines"][1] - block["lines"][0], block["lines"][0], block["lines"][1], number)
-            for number, article in enumerate(articles)
-            for block in article["blocks"]
-        ),
-        reverse=True,
-    )
+def _bcubed(gold: _Side, predicted: _Side) -> BCubed:
+    """B-cubed over gold body blocks: a block's gold cluster is its article; its predicted cluster is the
+    predicted article whose block holds the gold block's first character (or the next one: a predicted
+    block that lost an opening quote). A gold block no predicted block holds is a cluster of its own."""
     owner: dict[int, int] = {}
-    for _, first, last, number in spans:
-        owner.update(dict.fromkeys(range(first, last + 1), number))
-    return owner
+    for _, match, number in _placed_blocks(predicted):
+        if match is not None:
+            for position in match.positions():
+                owner.setdefault(position, number)
+    items: list[tuple[int, object]] = []
+    for index, (_, match, number) in enumerate(_placed_blocks(gold)):
+        cluster: object = ("alone", index)
+        if match is not None:
+            start = match.first
+            found = next((owner[p] for p in (start, start + 1) if p in owner), None)
+            if found is not None:
+                cluster = found
+        items.append((number, cluster))
+    gold_sizes = Counter(number for number, _ in items)
+    predicted_sizes = Counter(cluster for _, cluster in items)
+    both = Counter(items)
+    precision = sum(both[item] / predicted_sizes[item[1]] for item in items)
+    recall = sum(both[item] / gold_sizes[item[0]] for item in items)
+    return BCubed(precision, recall, len(items))
 
 
 def _characters(articles: Iterable[JsonObject]) -> Counter[str]:
@@ -445,8 +695,15 @@ def _rules_value(value: str, base: Path) -> str:
     return value
 
 
-def find_cases(names: Sequence[str], default_rules: str) -> list[GoldCase]:
-    """The gold cases named on the command line: fixture folders, folders of them, or gold JSON files."""
+def find_cases(
+    names: Sequence[str], default_rules: str, *, skipped: list[str] | None = None
+) -> list[GoldCase]:
+    """The gold cases named on the command line: fixture folders, folders of them, or gold JSON files.
+
+    A folder with no ``expected.json`` that holds no fixture folder either (a fixture of another kind,
+    such as the re-encoded inputs) is skipped: a note saying so goes to ``skipped`` when given, else the
+    folder is an error.
+    """
     cases: list[GoldCase] = []
     for name in names:
         path = Path(name)
@@ -456,7 +713,10 @@ def find_cases(names: Sequence[str], default_rules: str) -> list[GoldCase]:
                 continue
             inner = sorted(p for p in path.iterdir() if (p / "expected.json").is_file())
             if not inner:
-                raise _usage_error(f"{name}: not a fixture folder (no expected.json) and holds none")
+                if skipped is None:
+                    raise _usage_error(f"{name}: not a fixture folder (no expected.json) and holds none")
+                skipped.append(f"skipped {name}: no expected.json (not a gold case)")
+                continue
             cases.extend(_fixture_case(p, str(p), default_rules) for p in inner)
         elif path.is_file():
             if path.name == "expected.json" and (path.parent / "case.toml").is_file():
@@ -514,7 +774,7 @@ def _read_gold(path: Path) -> JsonObject:
         raise _usage_error(
             f"{path}: not valid JSON (line {error.lineno} column {error.colno}: {error.msg})"
         ) from None
-    problems = gold_problems(data)
+    problems = gold_problems(data, lines_required=False)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise _usage_error(f"{path}: {problems[0]}{more}")
@@ -542,8 +802,39 @@ def convert_file(path: Path | str, ruleset: RuleSet, encoding: str = "auto") -> 
 # --- Commands -------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class CaseResult:
+    """One scored gold case: its scores, and the gold texts that could not be found in its source."""
+
+    case: GoldCase
+    scores: Scores
+    problems: tuple[str, ...] = ()
+
+
+def convert_case(case: GoldCase, ruleset: RuleSet) -> tuple[JsonObject, str]:
+    """Convert a case's input: reflow's JSON output as data, and the source text its offsets refer to."""
+    from reflow.cli import read_input
+    from reflow.pipeline import convert_bytes
+
+    document = convert_bytes(read_input(str(case.input)), ruleset, source_name=str(case.input))
+    result: JsonObject = json.loads(render_json(document))
+    return result, document.source
+
+
+def score_case(gold: JsonObject, predicted: JsonObject, source: str) -> tuple[Scores, tuple[str, ...]]:
+    """:func:`score` against ``source``, and what of the gold could not be found in it."""
+    reference = Reference(source)
+    alignment = align_gold(gold, reference)
+    return _score(gold, predicted, reference, alignment.blocks, use_spans=True), alignment.problems
+
+
 def evaluate(cases: Sequence[GoldCase], rules_override: str | None = None) -> list[tuple[GoldCase, Scores]]:
     """Convert and score every case (each rule set loaded once)."""
+    return [(result.case, result.scores) for result in evaluate_cases(cases, rules_override)]
+
+
+def evaluate_cases(cases: Sequence[GoldCase], rules_override: str | None = None) -> list[CaseResult]:
+    """Convert and score every case (each rule set loaded once), with the gold problems of each."""
     from reflow.cli import load_rules
 
     loaded: dict[str, RuleSet] = {}
@@ -552,101 +843,143 @@ def evaluate(cases: Sequence[GoldCase], rules_override: str | None = None) -> li
         rules = rules_override or case.rules
         if rules not in loaded:
             loaded[rules] = load_rules(rules)
-        predicted = convert_file(case.input, loaded[rules])
-        results.append((case, score(_read_gold(case.gold), predicted)))
+        predicted, source = convert_case(case, loaded[rules])
+        scores, problems = score_case(_read_gold(case.gold), predicted, source)
+        results.append(CaseResult(case, scores, problems))
     return results
 
 
+def parse_floors(values: Sequence[str]) -> dict[str, float]:
+    """``--min METRIC=VALUE`` arguments as ``{metric: fraction}``; VALUE is a fraction (0.95) or a
+    percentage (95 or 95%). A bad one is a :class:`~reflow.cli.UsageError` naming the metrics.
+
+    >>> parse_floors(["bnd-F1=0.95", "exact=90%", "chr-F1=99.5"])
+    {'bnd-F1': 0.95, 'exact': 0.9, 'chr-F1': 0.995}
+    """
+    floors: dict[str, float] = {}
+    for value in values:
+        name, equals, number = value.partition("=")
+        name = name.strip()
+        if name not in METRICS:
+            hint = difflib.get_close_matches(name, METRICS, n=1)
+            mean = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise _usage_error(
+                f"--min {value}: unknown metric {name!r}{mean}; use one of {', '.join(METRICS)}"
+            )
+        text = number.strip().removesuffix("%")
+        try:
+            floor = float(text) if equals else math.nan
+        except ValueError:
+            floor = math.nan
+        if not 0 <= floor <= 100:
+            raise _usage_error(f"--min {value}: expected METRIC=VALUE with VALUE from 0 to 1 (or 0% to 100%)")
+        floors[name] = floor / 100 if floor > 1 or number.strip().endswith("%") else floor
+    return floors
+
+
+def below_floors(floors: dict[str, float], total: Scores, means: dict[str, float | None]) -> list[str]:
+    """One line per floor that the micro-averaged total or the page mean of its metric is below."""
+    failures = []
+    for name, floor in floors.items():
+        for label, value in (("total", metric_value(total, name)), ("page mean", means[name])):
+            if value is not None and value < floor:
+                failures.append(f"{name} {label} {_percent(value)}% is below its floor {floor * 100:g}%")
+    return failures
+
+
 def run_eval(args: argparse.Namespace) -> int:
-    """``reflow eval GOLD... [-r R] [--format text|json]``."""
+    """``reflow eval GOLD... [-r R] [--format text|json] [--min METRIC=VALUE]...``."""
     from reflow.cli import DEFAULT_RULESET
 
-    cases = find_cases(args.gold, DEFAULT_RULESET)
-    results = evaluate(cases, args.rules)
-    total = sum((scores for _, scores in results), Scores())
+    floors = parse_floors(getattr(args, "min", None) or [])
+    skipped: list[str] = []
+    cases = find_cases(args.gold, DEFAULT_RULESET, skipped=skipped)
+    for note in skipped:
+        print(f"reflow eval: {note}", file=sys.stderr)
+    if not cases:
+        raise _usage_error("no gold case to score (every folder given was skipped)")
+    results = evaluate_cases(cases, args.rules)
+    for result in results:
+        for problem in result.problems:
+            print(f"reflow eval: {result.case.gold}: {problem}; scored as missed", file=sys.stderr)
+    pages = [result.scores for result in results]
+    total = sum(pages, Scores())
+    means = page_means(pages)
     if args.format == "json":
         data = {
             "files": [
                 {
-                    "gold": case.name,
-                    "input": str(case.input),
-                    "ruleset": args.rules or case.rules,
-                    "perfect": scores.perfect,
-                    "scores": scores.as_json(),
+                    "gold": result.case.name,
+                    "input": str(result.case.input),
+                    "ruleset": args.rules or result.case.rules,
+                    "perfect": result.scores.perfect,
+                    "problems": list(result.problems),
+                    "scores": result.scores.as_json(),
                 }
-                for case, scores in results
+                for result in results
             ],
             "total": {"perfect": total.perfect, "scores": total.as_json()},
+            "mean": {"pages": len(pages), "scores": means},
         }
         print(json.dumps(data, ensure_ascii=False, indent=1))
     else:
-        print(format_table([(case.name, scores) for case, scores in results], total), end="")
-    return 0
+        print(format_table([(result.case.name, result.scores) for result in results], total, means), end="")
+    failures = below_floors(floors, total, means)
+    for failure in failures:
+        print(f"reflow eval: {failure}", file=sys.stderr)
+    return 1 if failures else 0
 
 
-_COLUMNS = (
-    "bnd-P",
-    "bnd-R",
-    "bnd-F1",
-    "exact",
-    "hdg-F1",
-    "headl",
-    "datel",
-    "art-F1",
-    "jumps",
-    "chr-F1",
-    "chr-/+",
-)
 _LEGEND = """\
-bnd     paragraph boundaries: the source lines where body blocks start (precision, recall, F1)
-exact   gold blocks with a predicted block of the same lines and text
-hdg     section headings, matched by lines and level (F1)
-headl   gold articles whose headline, kicker and subheadline are right
+bnd     paragraph boundaries: where body blocks start, as character positions, within 1 character (P, R, F1)
+exact   gold blocks with a predicted block of the same text starting there
+hdg     section headings, matched by start, end and level (F1)
+headl   gold articles whose headline is right
+stack   gold articles whose headline stack (kicker, headline, subheadline as a set of strings) is right
 datel   gold articles whose dateline and byline are right
-art     pairs of gold paragraphs in one article, against the predicted articles (F1)
+art-B3  article split: B-cubed F1 over gold paragraphs
 jumps   gold articles whose continued_from and continues_on are right
 chr     non-whitespace characters of all text (F1; missing/extra counts)
-All in percent, rounded down (100.0 is exact); articles aligned by first body line. See docs/review.md.
+TOTAL sums the counts of all files (micro-average); MEAN averages each metric over the files (pages) it
+applies to, as per-page benchmarks do. Percent, rounded down (100.0 is exact). See docs/evaluation.md.
 """
 
 
 def _percent(value: float) -> str:
     """Rounded down, so that ``100.0`` always means perfect."""
-    return f"{math.floor(value * 1000) / 10:.1f}"
+    return f"{math.floor(value * 1000 + 1e-9) / 10:.1f}"
 
 
 def _row(scores: Scores) -> list[str]:
-    return [
-        _percent(scores.boundaries.precision),
-        _percent(scores.boundaries.recall),
-        _percent(scores.boundaries.f1),
-        _percent(scores.exact.rate),
-        _percent(scores.headings.f1),
-        _percent(scores.headlines.rate),
-        _percent(scores.datelines.rate),
-        _percent(scores.articles.f1),
-        _percent(scores.jumps.rate),
-        _percent(scores.characters.f1),
-        f"{scores.characters.missing}/{scores.characters.extra}",
-    ]
+    cells = [_percent(value(scores)) for _, value, _ in METRICS.values()]
+    return [*cells, f"{scores.characters.missing}/{scores.characters.extra}"]
 
 
-def format_table(rows: Sequence[tuple[str, Scores]], total: Scores) -> str:
-    """The text report of ``reflow eval``: one row per gold file, a TOTAL row, a legend."""
-    named = [(name, _row(scores)) for name, scores in rows] + [("TOTAL", _row(total))]
+def _mean_row(means: dict[str, float | None], pages: Sequence[Scores]) -> list[str]:
+    cells = ["-" if (value := means[name]) is None else _percent(value) for name in METRICS]
+    count = max(len(pages), 1)
+    missing = sum(page.characters.missing for page in pages) / count
+    extra = sum(page.characters.extra for page in pages) / count
+    return [*cells, f"{missing:.1f}/{extra:.1f}"]
+
+
+def format_table(
+    rows: Sequence[tuple[str, Scores]], total: Scores, means: dict[str, float | None] | None = None
+) -> str:
+    """The text report of ``reflow eval``: a row per gold file, TOTAL (micro) and MEAN rows, a legend."""
+    means = page_means([scores for _, scores in rows]) if means is None else means
+    columns = (*METRICS, "chr-/+")
+    named = [(name, _row(scores)) for name, scores in rows]
+    named += [("TOTAL", _row(total)), ("MEAN", _mean_row(means, [scores for _, scores in rows]))]
     width = max(len("gold"), *(len(name) for name, _ in named))
-    widths = [max(len(column), *(len(cells[i]) for _, cells in named)) for i, column in enumerate(_COLUMNS)]
+    widths = [max(len(column), *(len(cells[i]) for _, cells in named)) for i, column in enumerate(columns)]
 
     def line(name: str, cells: Sequence[str]) -> str:
         return (
             f"{name:<{width}}  " + "  ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)) + "\n"
         )
 
-    text = line("gold", _COLUMNS)
-    for name, cells in named[:-1]:
-        text += line(name, cells)
-    text += line("TOTAL", named[-1][1])
-    return text + "\n" + _LEGEND
+    return line("gold", columns) + "".join(line(name, cells) for name, cells in named) + "\n" + _LEGEND
 
 
 def run_gold(args: argparse.Namespace) -> int:

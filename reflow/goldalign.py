@@ -40,6 +40,7 @@ __all__ = [
     "FIELD_ROLES",
     "ROLES",
     "GoldAlignment",
+    "Locator",
     "Match",
     "Reference",
     "align_gold",
@@ -282,7 +283,7 @@ def _occurrences(hay: str, piece: str, lo: int, hi: int) -> Iterable[int]:
         found = hay.find(piece, found + 1, hi)
 
 
-class _Locator:
+class Locator:
     """Locates texts in one reference; what it found is claimed, so a repeated text goes elsewhere."""
 
     def __init__(self, reference: Reference) -> None:
@@ -393,7 +394,7 @@ def align_gold(gold: JsonObject, source: str | Reference) -> GoldAlignment:
     before; then headline, kicker, subheadline, dateline and byline strings, nearest their article.
     """
     reference = source if isinstance(source, Reference) else Reference(source)
-    locator = _Locator(reference)
+    locator = Locator(reference)
     articles = gold.get("articles", [])
     found: list[list[Match | None]] = [[None] * len(article["blocks"]) for article in articles]
     problems: list[str] = []
@@ -633,7 +634,7 @@ def predicted_roles(output: JsonObject, source: str) -> tuple[str, ...]:
     a gold file's; the lines of ``jumps`` are markers. Then the same rule as :func:`line_roles`.
     """
     reference = Reference(source)
-    locator = _Locator(reference)
+    locator = Locator(reference)
     body: list[_Element] = []
     placed: dict[int, Match] = {}
     for article in output.get("articles", []):
@@ -669,7 +670,7 @@ def predicted_roles(output: JsonObject, source: str) -> tuple[str, ...]:
     return _roles_from(reference, [*fields, *body, *furniture], markers)
 
 
-def _placed(locator: _Locator, block: JsonObject) -> Match | None:
+def _placed(locator: Locator, block: JsonObject) -> Match | None:
     """A predicted block's characters: its spans, else its text located in its lines."""
     reference = locator.reference
     spans = block.get("spans")
