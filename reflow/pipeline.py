@@ -93,4 +93,5 @@ def convert(
         articles=tuple(articles),
         edits=tuple(edits),
         furniture=found.blocks,
+        page_labels=tuple(sorted(found.page_labels.items())),
     )
