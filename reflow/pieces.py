@@ -3,6 +3,7 @@ of every output character (:func:`offsets`, :func:`offset_runs`)."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 from reflow.model import Piece
@@ -120,4 +121,22 @@ def expand_runs(runs: Sequence[Sequence[int | None]]) -> list[int | None]:
     for _out_start, src_start, length in runs:
         count = length or 0
         out.extend([None] * count if src_start is None else range(src_start, src_start + count))
+    return out
+
+
+def slice_runs(runs: Sequence[Run], start: int, end: int) -> list[Run]:
+    """The runs of the output text ``[start, end)``, renumbered from 0.
+
+    >>> slice_runs([(0, 3, 3), (3, None, 1), (4, 9, 2)], 2, 5)
+    [(0, 5, 1), (1, None, 1), (2, 9, 1)]
+    """
+    out: list[Run] = []
+    first = max(bisect.bisect_right(runs, start, key=lambda run: run[0]) - 1, 0)
+    for out_start, src_start, length in runs[first:]:
+        low, high = max(start, out_start), min(end, out_start + length)
+        if low >= end:
+            break
+        if low < high:
+            src = None if src_start is None else src_start + low - out_start
+            out.append((low - start, src, high - low))
     return out
