@@ -17,9 +17,11 @@ from hypothesis import strategies as st
 
 import reflow.pieces
 from reflow import RuleSet, convert, load_ruleset
+from reflow.cli import main
 from reflow.model import Document, Edit, Piece
 from reflow.pieces import cut, expand_runs, offset_runs, offsets
 from reflow.render import render
+from reflow.scripts import convert_script
 from tests.strategies import dumps
 
 LATIN = load_ruleset("latin")
@@ -324,3 +326,51 @@ def test_random_latin_dumps_with_ligatures_and_hyphens_are_aligned(lines: list[s
     check = Checker(document)
     for record in records(document, "paragraph") + records(document, "sentence"):
         check(record)
+
+
+# --- through script conversion and the command line -------------------------------------------------
+
+
+@pytest.mark.parametrize("config", ["s2twp", "s2t"])
+def test_script_conversion_keeps_the_records_aligned(config: str) -> None:
+    """Phrase conversions change lengths (内存 -> 記憶體): every character maps inside what it replaced."""
+    page = ROOT / "fixtures" / "zh-daily-2020-11-23" / "input.txt"
+    document = convert_script(convert_input(page, "zh-newspaper"), config)
+    check = Checker(document)
+    for record in records(document, "paragraph") + records(document, "sentence"):
+        check(record)
+    assert check.replaced > 100
+
+
+def test_phrase_conversion_maps_first_to_first_and_last_to_last() -> None:
+    document = convert_script(convert("鼠标和软件的内存都很重要。\n", ZH), "s2twp")
+    (record,) = records(document, "paragraph")
+    assert record["text"] == "滑鼠和軟體的記憶體都很重要。"
+    pairs = [
+        (c, document.source[o]) for c, o in zip(record["text"], expand_runs(record["offsets"]), strict=True)
+    ]
+    assert pairs[6:9] == [("記", "内"), ("憶", "内"), ("體", "存")]
+    Checker(document)(record)
+
+
+def test_the_command_line_writes_records(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("新华社北京11月22日电 第一句。第二句！\n", encoding="utf-8")
+    assert main(["convert", str(page), "--to", "jsonl", "--unit", "sentence"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line)["text"] for line in lines] == ["新华社北京11月22日电", "第一句。", "第二句！"]
+    assert main(["convert", str(page), "--to", "jsonl"]) == 0
+    (article,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert article["unit"] == "article" and [p["role"] for p in article["stack"]] == ["dateline"]
+
+
+def test_unit_is_for_jsonl_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("第一句。\n", encoding="utf-8")
+    assert main(["convert", str(page), "--to", "tei", "--unit", "sentence"]) == 2
+    assert capsys.readouterr().err == "reflow: error: --unit sentence is for --to jsonl\n"
+
+
+def test_an_unknown_unit_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"'word'.*article, paragraph, sentence"):
+        render(convert("第一句。\n", ZH), "jsonl", unit="word")
