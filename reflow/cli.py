@@ -14,7 +14,7 @@ from pathlib import Path
 from reflow import __version__
 from reflow.explain import format_log
 from reflow.pipeline import convert_bytes
-from reflow.render import FORMATS, render
+from reflow.render import FORMATS, UNITS, render
 from reflow.ruleset import (
     Problem,
     RuleFileError,
@@ -56,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
         help=f"built-in rule set name or a rule file (default: {DEFAULT_RULESET})",
     )
     conv.add_argument("--to", choices=FORMATS, default="tei", help="output format (default: tei)")
+    conv.add_argument(
+        "--unit",
+        choices=UNITS,
+        default="article",
+        help="--to jsonl: one record per article, paragraph or sentence (default: article)",
+    )
     conv.add_argument("-o", "--output", metavar="OUT", help="write here instead of standard output")
     conv.add_argument(
         "--encoding", default="auto", help="input encoding, or auto to detect it (default: auto)"
@@ -190,6 +196,8 @@ def _convert(args: argparse.Namespace) -> int:
             f"unknown --convert {args.convert!r}{hint}; "
             f"use an OpenCC configuration: {', '.join(script_configs())}"
         )
+    if args.unit != "article" and args.to != "jsonl":
+        raise UsageError(f"--unit {args.unit} is for --to jsonl")
     data = read_input(args.input)
     try:
         document = convert_bytes(
@@ -199,7 +207,7 @@ def _convert(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown encoding {args.encoding!r}; use a Python codec name or auto") from None
     if args.convert is not None:
         document = convert_script(document, args.convert)
-    write_output(render(document, args.to), args.output)
+    write_output(render(document, args.to, unit=args.unit, ruleset=ruleset), args.output)
     if args.explain:
         sys.stderr.write(format_log(document))
     return 0

@@ -173,3 +173,6 @@ class Document:
     furniture: tuple[Block, ...] = field(default=())
     #: How the input bytes were decoded ("" when text was given), and why that encoding was chosen.
     encoding: str = ""
+    #: ``(page, label)`` for every page whose printed label the furniture rules found (``Block.page`` is
+    #: the page index: form feeds before the line), in page order.
+    page_labels: tuple[tuple[int, str], ...] = ()

@@ -135,4 +135,5 @@ def convert(
                 key=lambda block: block.first_line,
             )
         ),
+        page_labels=tuple(sorted(found.page_labels.items())),
     )

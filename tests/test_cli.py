@@ -109,7 +109,7 @@ def text_of(element: etree._Element) -> str:
 
 def check_output(fmt: str, output: str, *paragraphs: str) -> None:
     """``output`` is well-formed ``fmt`` and contains each of ``paragraphs`` as one unbroken text."""
-    assert output.endswith("\n")
+    assert output.endswith("\n") or (fmt == "jsonl" and output == "")
     if fmt == "tei":
         root = etree.fromstring(output.encode("utf-8"))
         assert root.tag == f"{{{TEI_NAMESPACE}}}TEI"
@@ -120,6 +120,9 @@ def check_output(fmt: str, output: str, *paragraphs: str) -> None:
     elif fmt == "json":
         data = json.loads(output)
         texts = [block["text"] for article in data["articles"] for block in article["blocks"]]
+    elif fmt == "jsonl":
+        records = [json.loads(line) for line in output.splitlines()]
+        texts = [block["text"] for article in records for block in article["blocks"]]
     else:
         texts = output.splitlines()
     for paragraph in paragraphs:
