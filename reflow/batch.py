@@ -17,6 +17,7 @@ vary. See docs/batch.md.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import functools
 import json
@@ -558,6 +559,7 @@ def run(batch: Plan, engine: Engine, progress: Progress) -> Summary:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(f"{out}: cannot make the output folder ({error.strerror})") from None
+    _remove_stray_temporaries(out)
     summary = Summary(up_to_date=len(batch.done))
     # Records of other formats converted into the same folder earlier are kept too.
     records = read_records(out)
@@ -582,6 +584,19 @@ def run(batch: Plan, engine: Engine, progress: Progress) -> Summary:
     summary.manifest = str(manifest)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+#: What :func:`reflow.io.atomic_write` names its temporary files: ``.<name>.<8 random characters>.tmp``.
+_TEMPORARY = regex.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
+def _remove_stray_temporaries(out: Path) -> None:
+    """Remove the temporary files a killed run left in ``out`` (never complete outputs)."""
+    for folder, _subfolders, files in os.walk(out):
+        for name in files:
+            if _TEMPORARY.fullmatch(name):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(folder, name))
 
 
 def _key(record: dict[str, Any]) -> tuple[str, str]:

@@ -252,10 +252,10 @@ def _convert_batch(args: argparse.Namespace) -> int:
         decode(b"", args.encoding)
     except LookupError:
         raise UsageError(f"unknown encoding {args.encoding!r}; use a Python codec name or auto") from None
+    load_rules(args.rules)
     rules = args.rules
     if "/" in rules or os.sep in rules or rules.endswith(".toml"):
         rules = os.path.abspath(rules)  # workers elsewhere (processes, a cluster) read it by this path
-    load_rules(rules)
     options = _options(args, rules, args.to or "tei")
     batch = plan(args.inputs, args.output, options, group_by_dir=args.group_by_dir, pattern=args.glob)
     engine = make_engine(args.engine, jobs=args.jobs, scheduler=args.scheduler)
