@@ -14,7 +14,7 @@ from dataclasses import replace
 import regex
 
 from reflow.model import Edit, Line, Piece
-from reflow.ruleset import TRANSLATIONS, NormalizeRule, RuleSet
+from reflow.ruleset import TRANSLATIONS, NormalizeRule, RulePattern, RuleSet
 from reflow.shadow import Shadow
 
 #: Characters XML 1.0 cannot carry (and form feeds inside a line); removed with a record.
@@ -27,7 +27,7 @@ def propose(source: str, lines: Sequence[Line], ruleset: RuleSet) -> list[Edit]:
     starts = [line.start for line in lines]
     spans = [(line.content_start, line.content_end) for line in lines]
     proposals: list[tuple[int, int, int, Edit]] = []
-    rules: list[tuple[str, regex.Pattern[str], Callable[[regex.Match[str]], str]]]
+    rules: list[tuple[str, regex.Pattern[str] | RulePattern, Callable[[regex.Match[str]], str]]]
     rules = [(CONTROL_RULE, _CONTROL, lambda _match: "")]
     rules += [
         (r.name, r.pattern, _on_source(r, source)) for r in ruleset.normalize if ruleset.enabled(r.name)

@@ -308,8 +308,9 @@ def test_undecodable_bytes_after_a_bom_are_explained_where_they_are(
     encoding=st.sampled_from(["auto", "utf-8", "gb18030", "big5", "utf-16", "latin-1"]),
 )
 def test_any_bytes_in_any_encoding_give_valid_json_and_a_log(data: bytes, encoding: str) -> None:
+    # --force: without it, bytes that are mostly not text are refused (tests/test_safety.py)
     code, out, err = run_isolated(
-        "convert", "-", "--to", "json", "--encoding", encoding, "--explain", stdin=data
+        "convert", "-", "--to", "json", "--encoding", encoding, "--explain", "--force", stdin=data
     )
     assert code == 0
     json.loads(out.decode("utf-8"))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
+
 from reflow.evaluate import Overlap, Rate, Scores, score
 
 
@@ -76,17 +78,23 @@ def test_an_extra_block_is_not_perfect() -> None:
 
 
 def test_two_articles_merged_into_one_is_not_perfect() -> None:
-    """Every gold pair is still in one article (recall 100%), but the merge adds 6 wrong pairs."""
+    """Every paragraph still shares its article with all of its gold article (B-cubed recall 100%), but
+    its predicted article also holds the other article's paragraphs."""
 
     def merge(articles: list[dict[str, Any]]) -> None:
         articles[0]["blocks"].extend(articles.pop()["blocks"])
 
     scores = score(GOLD, predicted_from(merge))
-    # gold pairs: C(3,2) + C(2,2) = 4; predicted: C(5,2) = 10, all 4 gold pairs among them
-    assert scores.articles == Overlap(matched=4, gold=4, predicted=10)
-    assert scores.articles.recall == 1.0 and scores.articles.precision == 0.4
+    # B-cubed precision: the 3 paragraphs of the first article each find 3 of their 5 article-mates right,
+    # the 2 of the second 2 of 5: (3 * 3/5 + 2 * 2/5) / 5 = 0.52
+    assert scores.articles.recall == 1.0 and scores.articles.precision == pytest.approx(0.52)
     # the second gold article has no predicted article starting on its first line: its fields are wrong
-    assert scores.headlines == Rate(1, 2) and scores.datelines == Rate(1, 2) and scores.jumps == Rate(1, 2)
+    assert (
+        scores.headline == Rate(1, 2)
+        and scores.stack == Rate(1, 2)
+        and scores.datelines == Rate(1, 2)
+        and scores.jumps == Rate(1, 2)
+    )
     assert not scores.perfect
     assert "articles" in scores.failing()
 
