@@ -221,13 +221,13 @@ def evidence(
         _geometry(lines[index], gaps[k - 1] if k > 0 else None, gaps[k] if k < last else None, rules)
         for k, index in enumerate(content)
     ]
+    ending = [next(name for name in shape if name.startswith("end:")) for shape in shapes]
+    conjunctions = [f"{g[0] if g else 'w?'}&{e}" for g, e in zip(geometry, ending, strict=True)]
     for k, index in enumerate(content):
         above = gaps[k - 1] if k > 0 else None
         below = gaps[k] if k < last else None
-        width = geometry[k][0] if geometry[k] else "w?"
-        ending = next(name for name in shapes[k] if name.startswith("end:"))
-        length = shapes[k][-1]
-        features = ["bias", *shapes[k], *matched[k], *geometry[k], f"{width}&{ending}", f"{length}&{ending}"]
+        length = f"{shapes[k][-1]}&{ending[k]}"
+        features = ["bias", *shapes[k], *matched[k], *geometry[k], conjunctions[k], length]
         if above is None:
             features.append("doc_top")
             gap, old = "start", "start"
@@ -251,7 +251,8 @@ def evidence(
             features.append("isolated")
         for side, neighbour in (("prev", k - 1), ("next", k + 1)):
             if 0 <= neighbour <= last:
-                features.extend(f"{side}:{name}" for name in geometry[neighbour][:1])
+                features.extend(f"{side}:{name}" for name in geometry[neighbour] if name != "no_column")
+                features.append(f"{side}:{conjunctions[neighbour]}")
                 shape = (name for name in shapes[neighbour] if name.startswith(("end:", "len")))
                 features.extend(f"{side}:{name}" for name in shape)
                 features.extend(f"{side}:{name}" for name in matched[neighbour])
