@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from reflow import breaks, flags, furniture, normalize, roles, structure
@@ -12,7 +12,8 @@ from reflow.breaks import Decision, Gap
 from reflow.decode import decode
 from reflow.furniture import Furniture
 from reflow.join import JoinRules, WordEvidence
-from reflow.model import Document, Edit, Line, Piece
+from reflow.model import Article, Document, Edit, Line, Piece
+from reflow.roles.decoder import RoleDecision
 from reflow.roles.features import LineEvidence
 from reflow.ruleset import RuleSet
 from reflow.shadow import Shadow
@@ -63,9 +64,40 @@ class Page:
     decisions: list[Decision]
     gaps: list[Gap]
 
+    def reading(self, ruleset: RuleSet) -> dict[int, str]:
+        """The line roles the passes give without the decoder (line number -> role)."""
+        articles, _joins, structure_edits = _assemble(self, ruleset, self.content, self.decisions, None)
+        return roles.reading(articles, self.furniture.blocks, structure_edits)
+
     def evidence(self, ruleset: RuleSet) -> list[LineEvidence]:
         """What the line-role decoder sees of every non-blank line."""
-        return roles.line_evidence(self.lines, self.pieces, self.content, self.decisions, self.gaps, ruleset)
+        return roles.line_evidence(
+            self.lines, self.pieces, self.content, self.decisions, self.gaps, ruleset, self.reading(ruleset)
+        )
+
+
+def _assemble(
+    page: Page,
+    ruleset: RuleSet,
+    content: Sequence[int],
+    decisions: Sequence[Decision],
+    line_roles: Mapping[int, RoleDecision] | None,
+) -> tuple[list[Article], list[Edit], list[Edit]]:
+    """Blocks from the lines ``content`` as ``decisions`` join them, then articles (by ``line_roles``
+    when the decoder gave them): the articles, the join edits and the structure edits."""
+    joins = JoinRules(ruleset, WordEvidence(page.source))
+    blocks, join_edits = assemble(page.source, page.lines, page.pieces, content, decisions, joins)
+    articles, structure_edits = structure.build(
+        blocks,
+        ruleset,
+        source=page.source,
+        line_starts=[line.start for line in page.lines],
+        line_pages=[line.page for line in page.lines],
+        page_labels=page.furniture.page_labels,
+        joiner=lambda left, right: joins.joint(left, right).joiner,
+        line_roles=line_roles,
+    )
+    return articles, join_edits, structure_edits
 
 
 def read_page(text: str, ruleset: RuleSet) -> Page:
@@ -92,24 +124,14 @@ def convert(
     ['习近平主席结合中国统筹疫情防控和经济社会发展。']
     """
     page = read_page(text, ruleset)
-    source, lines, pieces, found = page.source, page.lines, page.pieces, page.furniture
+    source, lines, found = page.source, page.lines, page.furniture
     content, decisions = page.content, page.decisions
-    page_roles = (
-        roles.assign(lines, pieces, content, decisions, page.gaps, ruleset) if ruleset.roles.enabled else None
-    )
-    if page_roles is not None:
+    page_roles = None
+    if ruleset.roles.enabled:
+        page_roles = roles.assign(page.pieces, page.evidence(ruleset), content, decisions, lines, ruleset)
         content, decisions = page_roles.content, page_roles.decisions
-    joins = JoinRules(ruleset, WordEvidence(source))
-    blocks, join_edits = assemble(source, lines, pieces, content, decisions, joins)
-    articles, structure_edits = structure.build(
-        blocks,
-        ruleset,
-        source=source,
-        line_starts=[line.start for line in lines],
-        line_pages=[line.page for line in lines],
-        page_labels=found.page_labels,
-        joiner=lambda left, right: joins.joint(left, right).joiner,
-        line_roles=page_roles.roles if page_roles is not None else None,
+    articles, join_edits, structure_edits = _assemble(
+        page, ruleset, content, decisions, page_roles.roles if page_roles is not None else None
     )
     edits = sorted(
         [

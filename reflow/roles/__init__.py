@@ -18,16 +18,17 @@ Roles in, evidence and weights from the rule set, roles out:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from reflow.breaks import Decision, Gap
 from reflow.model import Block, BlockKind, Edit, Line, Piece
 from reflow.roles.decoder import DECODED_ROLES, RoleDecision, decisions
 from reflow.roles.features import LineEvidence, evidence
+from reflow.roles.reading import reading
 from reflow.ruleset import RuleSet
 
-__all__ = ["DECODED_ROLES", "PageRoles", "RoleDecision", "assign", "line_evidence"]
+__all__ = ["DECODED_ROLES", "PageRoles", "RoleDecision", "assign", "line_evidence", "reading"]
 
 #: Roles whose lines are set aside, out of the text of any article.
 ASIDE_ROLES = frozenset({"furniture", "caption"})
@@ -57,27 +58,29 @@ def line_evidence(
     decisions_: Sequence[Decision],
     gaps: Sequence[Gap],
     ruleset: RuleSet,
+    passes: Mapping[int, str],
 ) -> list[LineEvidence]:
-    """The evidence of every non-blank line (as the decoder and the fit see it)."""
+    """The evidence of every non-blank line (as the decoder and the fit see it); ``passes`` is the
+    pass-by-pass reading (:func:`reading`)."""
     texts = ["".join(p.text for p in line_pieces) for line_pieces in pieces]
-    return evidence(lines, texts, content, decisions_, gaps, ruleset)
+    return evidence(lines, texts, content, decisions_, gaps, ruleset, passes)
 
 
 def assign(
-    lines: Sequence[Line],
     pieces: Sequence[tuple[Piece, ...]],
+    evidence_: Sequence[LineEvidence],
     content: Sequence[int],
     old: Sequence[Decision],
-    gaps: Sequence[Gap],
+    lines: Sequence[Line],
     ruleset: RuleSet,
 ) -> PageRoles:
-    """Decode the roles of the lines ``content`` and derive the blocks' boundaries from them.
+    """Decode the roles of the lines ``content`` from their evidence and derive the blocks' boundaries.
 
     ``old`` are the break passes' decisions: where the roles agree with one, it is kept (with its rule
     and note), so the explain log says which pass saw it; where they do not, the decision is tagged
     ``roles.<role>`` with the evidence that carried the role.
     """
-    found = decisions(line_evidence(lines, pieces, content, old, gaps, ruleset), ruleset.roles.weights)
+    found = decisions(evidence_, ruleset.roles.weights)
     by_index = {d.index: d for d in found}
     aside: list[Block] = []
     edits: list[Edit] = []

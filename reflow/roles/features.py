@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -33,6 +33,8 @@ _BIGRAM = regex.compile(r"(?=([\p{Han}\p{L}\p{N}]{2}))")
 _DIGITS = regex.compile(r"\p{N}+")
 _BLANKS = regex.compile(r"[\s\u3000]+")
 _INNER_SPACE = regex.compile(r"\S[ \u3000]+\S")
+_HAN_SPACE_HAN = regex.compile(r"[\p{Han}“”《》]\s+[\p{Han}“”《》]")
+_LATIN_OR_DIGIT = regex.compile(r"[\p{Latin}\p{N}]")
 #: How far (in non-blank lines) a short line looks for its words in the text around it.
 OVERLAP_WINDOW = 30
 #: Lines longer than this (in characters) are not checked for overlap: they are body text.
@@ -130,6 +132,10 @@ def _shape(text: str, rules: BreakRules) -> list[str]:
         found.append("start:dash")
     if _INNER_SPACE.search(text):
         found.append("inner_space")
+    if _HAN_SPACE_HAN.search(text):
+        found.append("han_space_han")  # two phrases of Han text: a headline set in two parts
+    if _LATIN_OR_DIGIT.search(text):
+        found.append("latin")  # Latin letters and digits make widths less telling
     length = len(_BLANKS.sub("", text))
     found.append(next((name for limit, name in _LENGTHS if length <= limit), "len>32"))
     return found
@@ -201,11 +207,13 @@ def evidence(
     decisions: Sequence[Decision],
     gaps: Sequence[Gap],
     ruleset: RuleSet,
+    passes: Mapping[int, str],
 ) -> list[LineEvidence]:
     """The evidence for each non-blank line ``content[k]`` (``texts`` are the normalised line texts).
 
     ``decisions`` and ``gaps`` are the break passes' verdicts and measures of the gaps between
-    consecutive non-blank lines (``k - 1`` is the gap above line ``k``).
+    consecutive non-blank lines (``k - 1`` is the gap above line ``k``); ``passes`` the role each line
+    number has in the pass-by-pass reading (``read:<role>``).
     """
     rules = BreakRules(ruleset)
     patterns = _Patterns(ruleset, rules)
@@ -222,12 +230,28 @@ def evidence(
         for k, index in enumerate(content)
     ]
     ending = [next(name for name in shape if name.startswith("end:")) for shape in shapes]
+    read = [f"read:{passes.get(lines[index].number, 'furniture')}" for index in content]
     conjunctions = [f"{g[0] if g else 'w?'}&{e}" for g, e in zip(geometry, ending, strict=True)]
+    latin = [
+        f"{g[0] if g else 'w?'}&latin" if "latin" in shape else ""
+        for g, shape in zip(geometry, shapes, strict=True)
+    ]
     for k, index in enumerate(content):
         above = gaps[k - 1] if k > 0 else None
         below = gaps[k] if k < last else None
         length = f"{shapes[k][-1]}&{ending[k]}"
-        features = ["bias", *shapes[k], *matched[k], *geometry[k], conjunctions[k], length]
+        with_ending = [f"{name}&{ending[k]}" for name in matched[k]]
+        features = [
+            "bias",
+            *shapes[k],
+            *matched[k],
+            *with_ending,
+            *([latin[k]] if latin[k] else []),
+            *geometry[k],
+            conjunctions[k],
+            length,
+            read[k],
+        ]
         if above is None:
             features.append("doc_top")
             gap, old = "start", "start"
@@ -253,6 +277,7 @@ def evidence(
             if 0 <= neighbour <= last:
                 features.extend(f"{side}:{name}" for name in geometry[neighbour] if name != "no_column")
                 features.append(f"{side}:{conjunctions[neighbour]}")
+                features.append(f"{side}:{read[neighbour]}")
                 shape = (name for name in shapes[neighbour] if name.startswith(("end:", "len")))
                 features.extend(f"{side}:{name}" for name in shape)
                 features.extend(f"{side}:{name}" for name in matched[neighbour])
