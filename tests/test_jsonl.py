@@ -374,3 +374,23 @@ def test_unit_is_for_jsonl_only(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_an_unknown_unit_is_refused() -> None:
     with pytest.raises(ValueError, match=r"'word'.*article, paragraph, sentence"):
         render(convert("第一句。\n", ZH), "jsonl", unit="word")
+
+
+def fenced_blocks(markdown: str) -> list[tuple[str, str]]:
+    """``(language, body)`` of every fenced code block, in order."""
+    return [(m.group(1), m.group(2)) for m in re.finditer(r"^```(\w*)\n(.*?)^```$", markdown, re.M | re.S)]
+
+
+def test_the_documented_example_is_what_reflow_writes() -> None:
+    """docs/nlp.md and the README show real output: the example page's sentence records."""
+    docs = (ROOT / "docs" / "nlp.md").read_text(encoding="utf-8")
+    example = docs[docs.index("## An example") :]
+    (_, page), (language, lines) = fenced_blocks(example)[:2]
+    assert language == "json"
+    document = convert(page, ZH, source_name="page.txt")
+    expected = [json.loads(line) for line in lines.splitlines()]
+    assert records(document, "sentence") == expected
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## NLP output and Python API") :]
+    shown = next(body for language, body in fenced_blocks(section) if language == "json")
+    assert json.loads(shown) == expected[2]
