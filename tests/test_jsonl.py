@@ -161,6 +161,9 @@ class Checker:
                 for offset in range(edit.start, edit.end):
                     self.replacing.setdefault(offset, []).append(edit)
         self.insertions = {(e.start, e.end, e.inserted) for e in document.edits if e.inserted}
+        self.inserted_at = {
+            (e.start, e.end): e.inserted for e in document.edits if e.inserted and e.end > e.start
+        }
         self.newlines = [i for i, char in enumerate(self.source) if char == "\n"]
         self.checked = self.replaced = self.inserted = 0
         self.blocks: dict[str, tuple[str, list[int | None]]] = {}
@@ -196,6 +199,14 @@ class Checker:
             assert (text, offsets) == (block_text[start:end], block_offsets[start:end])
             return
         self.blocks[item["block"]] = (text, offsets)
+        # and the converse: wherever the pipeline recorded an insertion between two characters, it is there
+        positions = [i for i, offset in enumerate(offsets) if offset is not None]
+        for i, j in itertools.pairwise(positions):
+            left, right = offsets[i], offsets[j]
+            assert left is not None and right is not None
+            inserted = self.inserted_at.get((left + 1, right))
+            if inserted is not None:
+                assert text[i + 1 : j] == inserted, f"{item['block']}: {inserted!r} missing at output {i + 1}"
         for match in re.finditer(r"(?:\x00)+", "".join("\x00" if o is None else "." for o in offsets)):
             a, b = match.span()
             run = text[a:b]
