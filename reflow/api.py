@@ -33,7 +33,7 @@ import bisect
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
 import regex
 
@@ -104,7 +104,7 @@ class TextUnit:
     article's. ``in_block`` is where the text lies in its block's text (all of it for a paragraph unit).
     """
 
-    unit: str
+    unit: Literal["paragraph", "sentence"]
     document: str
     article: str
     block: str

@@ -8,6 +8,7 @@ import itertools
 import json
 import re
 import tomllib
+import types
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reflow.pieces
+import reflow.render.json
+import reflow.render.jsonl
 from reflow import RuleSet, convert, load_ruleset
 from reflow.cli import main
 from reflow.model import Document, Edit, Piece
@@ -28,8 +31,9 @@ LATIN = load_ruleset("latin")
 ZH = load_ruleset("zh-newspaper")
 
 
-def test_doctests() -> None:
-    assert doctest.testmod(reflow.pieces).failed == 0
+@pytest.mark.parametrize("module", [reflow.pieces, reflow.render, reflow.render.json, reflow.render.jsonl])
+def test_doctests(module: types.ModuleType) -> None:
+    assert doctest.testmod(module).failed == 0
 
 
 # --- the alignment rule ----------------------------------------------------------------------------

@@ -5,7 +5,6 @@ every string is made safe in one place, :mod:`reflow.render._escape`. Output is 
 ends with a newline (JSON Lines of a document without articles is empty).
 
 >>> from reflow.model import Document
-from reflow.ruleset import RuleSet
 >>> render(Document("empty.txt", "", "latin", ()), "text")
 '\\n'
 """
