@@ -33,7 +33,7 @@ import bisect
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
 import regex
 
@@ -104,7 +104,7 @@ class TextUnit:
     article's. ``in_block`` is where the text lies in its block's text (all of it for a paragraph unit).
     """
 
-    unit: str
+    unit: Literal["paragraph", "sentence"]
     document: str
     article: str
     block: str
@@ -246,7 +246,7 @@ class _Walker:
                 lines, page = paragraph.lines, paragraph.page
                 if mapped:
                     lines = (self.line(mapped[0]), self.line(mapped[-1]))
-                    page = bisect.bisect_left(self.form_feeds, mapped[0]) + 1
+                    page = self.page(lines[0])
                 yield TextUnit(
                     unit="sentence",
                     document=paragraph.document,
@@ -269,6 +269,12 @@ class _Walker:
     def line(self, offset: int) -> int:
         """The 1-based line of a source offset."""
         return bisect.bisect_left(self.newlines, offset) + 1
+
+    def page(self, line: int) -> int:
+        """The 1-based page of a line with text, counted as :func:`reflow.source.split_lines` counts it:
+        the form feeds up to the end of the line."""
+        end = self.newlines[line - 1] if line <= len(self.newlines) else len(self.document.source)
+        return bisect.bisect_left(self.form_feeds, end) + 1
 
 
 def iter_articles(document: Document) -> Iterator[ArticleUnit]:

@@ -4,7 +4,8 @@ The vocabulary is the rule set's ``[punctuation]`` table: ``terminal`` marks end
 ``closers`` right after them (closing quotes and brackets) stay with it. The mechanism:
 
 - a run of terminal marks is one sentence end (``……``, ``？！``, ``?!``, ``...``), and the closers after
-  it belong to the sentence that ends (``他说：“好。”`` | ``然后``);
+  it belong to the sentence that ends (``他说：“好。”`` | ``然后``), terminal marks after those closers
+  too (``“好！”。``);
 - a run with a non-ASCII mark (``。！？…``) ends the sentence where it stands: Chinese puts no space
   after one;
 - a run of ASCII marks only (``.!?``) ends a sentence at the end of the text, or before blanks followed by
@@ -39,11 +40,10 @@ _WIDE = regex.compile(r"[\p{East_Asian_Width=Wide}\p{East_Asian_Width=Fullwidth}
 
 @functools.lru_cache(maxsize=16)
 def _ends(terminal: str, closers: str) -> regex.Pattern[str]:
-    """A run of terminal marks and the closers after it (compiled once per punctuation table)."""
+    """A terminal mark and the terminal marks and closers after it (compiled once per punctuation table)."""
     marks = "".join(regex.escape(char) for char in terminal)
     closing = "".join(regex.escape(char) for char in closers)
-    pattern = f"(?P<marks>[{marks}]+)" + (f"[{closing}]*" if closing else "")
-    return regex.compile(pattern)
+    return regex.compile(f"[{marks}][{marks}{closing}]*")
 
 
 def sentence_spans(text: str, punctuation: PunctuationRules) -> list[tuple[int, int]]:
@@ -59,7 +59,8 @@ def sentence_spans(text: str, punctuation: PunctuationRules) -> list[tuple[int, 
     start = 0
     for match in _ends(punctuation.terminal, punctuation.closers).finditer(text):
         after = _BLANKS.match(text, match.end()).end()  # type: ignore[union-attr]
-        if _ends_here(text, match, after):
+        marks = "".join(char for char in match.group() if char in punctuation.terminal)
+        if _ends_here(text, match, marks, after):
             spans.append((start, after))
             start = after
     if start < len(text):
@@ -67,9 +68,9 @@ def sentence_spans(text: str, punctuation: PunctuationRules) -> list[tuple[int, 
     return spans
 
 
-def _ends_here(text: str, match: regex.Match[str], after: int) -> bool:
-    """Does the terminal run ``match``, followed by blanks up to ``after``, end a sentence?"""
-    marks = match.group("marks")
+def _ends_here(text: str, match: regex.Match[str], marks: str, after: int) -> bool:
+    """Does the run ``match`` of terminal ``marks`` and closers, followed by blanks up to ``after``, end a
+    sentence?"""
     if not marks.isascii() or after == len(text):
         return True
     if after == match.end():

@@ -142,6 +142,20 @@ def test_sentences_split_blocks_and_keep_offsets() -> None:
     assert quoted and all(s[-2] in "。！？…" or "“" in s for s in quoted)
 
 
+@pytest.mark.parametrize("text", [JUMP, "第一句。第二\f句。\n第三句。\f\n\f第四句。第五句。\n"])
+def test_a_sentence_is_on_the_page_of_its_first_line(text: str) -> None:
+    document = convert(text)
+    blocks = {p.block: p for p in iter_paragraphs(document)}
+    sentences = list(iter_sentences(document))
+    pages = {s.page for s in sentences}
+    assert len(pages) > 1
+    for sentence in sentences:
+        block = blocks[sentence.block]
+        if sentence.in_block[0] == 0:
+            assert (sentence.page, sentence.page_label) == (block.page, block.page_label)
+        assert block.page <= sentence.page
+
+
 def test_sentences_of_a_latin_page_use_the_latin_punctuation() -> None:
     document = convert(LATIN_TEXT, "latin")
     assert [s.text for s in iter_sentences(document)] == [

@@ -8,6 +8,7 @@ import itertools
 import json
 import re
 import tomllib
+import types
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reflow.pieces
+import reflow.render.json
+import reflow.render.jsonl
 from reflow import RuleSet, convert, load_ruleset
 from reflow.cli import main
 from reflow.model import Document, Edit, Piece
@@ -28,8 +31,9 @@ LATIN = load_ruleset("latin")
 ZH = load_ruleset("zh-newspaper")
 
 
-def test_doctests() -> None:
-    assert doctest.testmod(reflow.pieces).failed == 0
+@pytest.mark.parametrize("module", [reflow.pieces, reflow.render, reflow.render.json, reflow.render.jsonl])
+def test_doctests(module: types.ModuleType) -> None:
+    assert doctest.testmod(module).failed == 0
 
 
 # --- the alignment rule ----------------------------------------------------------------------------
@@ -161,6 +165,9 @@ class Checker:
                 for offset in range(edit.start, edit.end):
                     self.replacing.setdefault(offset, []).append(edit)
         self.insertions = {(e.start, e.end, e.inserted) for e in document.edits if e.inserted}
+        self.inserted_at = {
+            (e.start, e.end): e.inserted for e in document.edits if e.inserted and e.end > e.start
+        }
         self.newlines = [i for i, char in enumerate(self.source) if char == "\n"]
         self.checked = self.replaced = self.inserted = 0
         self.blocks: dict[str, tuple[str, list[int | None]]] = {}
@@ -196,6 +203,14 @@ class Checker:
             assert (text, offsets) == (block_text[start:end], block_offsets[start:end])
             return
         self.blocks[item["block"]] = (text, offsets)
+        # and the converse: wherever the pipeline recorded an insertion between two characters, it is there
+        positions = [i for i, offset in enumerate(offsets) if offset is not None]
+        for i, j in itertools.pairwise(positions):
+            left, right = offsets[i], offsets[j]
+            assert left is not None and right is not None
+            inserted = self.inserted_at.get((left + 1, right))
+            if inserted is not None:
+                assert text[i + 1 : j] == inserted, f"{item['block']}: {inserted!r} missing at output {i + 1}"
         for match in re.finditer(r"(?:\x00)+", "".join("\x00" if o is None else "." for o in offsets)):
             a, b = match.span()
             run = text[a:b]
@@ -374,3 +389,23 @@ def test_unit_is_for_jsonl_only(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_an_unknown_unit_is_refused() -> None:
     with pytest.raises(ValueError, match=r"'word'.*article, paragraph, sentence"):
         render(convert("第一句。\n", ZH), "jsonl", unit="word")
+
+
+def fenced_blocks(markdown: str) -> list[tuple[str, str]]:
+    """``(language, body)`` of every fenced code block, in order."""
+    return [(m.group(1), m.group(2)) for m in re.finditer(r"^```(\w*)\n(.*?)^```$", markdown, re.M | re.S)]
+
+
+def test_the_documented_example_is_what_reflow_writes() -> None:
+    """docs/nlp.md and the README show real output: the example page's sentence records."""
+    docs = (ROOT / "docs" / "nlp.md").read_text(encoding="utf-8")
+    example = docs[docs.index("## An example") :]
+    (_, page), (language, lines) = fenced_blocks(example)[:2]
+    assert language == "json"
+    document = convert(page, ZH, source_name="page.txt")
+    expected = [json.loads(line) for line in lines.splitlines()]
+    assert records(document, "sentence") == expected
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## NLP output and Python API") :]
+    shown = next(body for language, body in fenced_blocks(section) if language == "json")
+    assert json.loads(shown) == expected[2]

@@ -33,6 +33,8 @@ def test_doctests() -> None:
         ("这是《人民日报》。（完）", ["这是《人民日报》。", "（完）"]),
         ("他说（这是真的。）然后走了", ["他说（这是真的。）", "然后走了"]),
         ("“走吧！”他说。", ["“走吧！”", "他说。"]),
+        ("他喊道“好！”。然后", ["他喊道“好！”。", "然后"]),
+        ("（完。）”下一篇", ["（完。）”", "下一篇"]),
         ("好。“然后呢？”", ["好。", "“然后呢？”"]),
         ("增长12.7%，达938.4亿元。下降", ["增长12.7%，达938.4亿元。", "下降"]),
         ("没有句号", ["没有句号"]),
@@ -59,6 +61,7 @@ def test_chinese(text: str, expected: list[str]) -> None:
             ["Wait... what happened (in 1916.) ", "Nobody knows"],
         ),
         ("No end", ["No end"]),
+        ('He asked "why?". Nobody knew', ['He asked "why?". ', "Nobody knew"]),
     ],
 )
 def test_latin(text: str, expected: list[str]) -> None:

@@ -50,6 +50,12 @@ def render_jsonl(document: Document, unit: str = "article", ruleset: RuleSet | N
 
     Sentences are split with the punctuation of ``ruleset`` (default: the built-in rule set named by the
     document).
+
+    >>> import json
+    >>> from reflow import convert
+    >>> records = render_jsonl(convert("第一句。第\\n二句。\\n"), "sentence").splitlines()
+    >>> [(r["sentence"], r["text"], r["offsets"]) for r in map(json.loads, records)]
+    [('a1.b1.s1', '第一句。', [[0, 0, 4]]), ('a1.b1.s2', '第二句。', [[0, 4, 1], [1, 6, 3]])]
     """
     records: list[JsonObject]
     if unit == "article":
