@@ -171,3 +171,17 @@ def test_rules_fit_writes_a_rule_set_that_loads_and_converts(
 def test_rules_fit_reports_a_folder_without_cases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "fit", "zh-newspaper", str(tmp_path), "-o", str(tmp_path / "x.toml")]) == 2
     assert "no case folder" in capsys.readouterr().err
+
+
+def test_fit_weight_counts_a_case_several_times_and_is_checked(tmp_path: Path) -> None:
+    from reflow.roles.training import CaseError, training_page
+
+    case = tmp_path / "case"
+    shutil.copytree(FIXTURES / "zh-hant-page", case)
+    ruleset = load_ruleset("zh-newspaper")
+    assert training_page(case, ruleset).weight == 5  # as the fixture's case.toml says
+    (case / "case.toml").write_text('ruleset = "zh-newspaper"\nfit_weight = 0\n', "utf-8")
+    with pytest.raises(CaseError, match="fit_weight must be a whole number from 1 to 100, got 0"):
+        training_page(case, ruleset)
+    (case / "case.toml").unlink()
+    assert training_page(case, ruleset).weight == 1

@@ -24,6 +24,7 @@ class Page:
     name: str
     evidence: tuple[LineEvidence, ...]
     roles: tuple[str, ...]
+    weight: int = 1  # how many times the page counts in each pass (real pages above generated ones)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,7 @@ def fit(
 ) -> tuple[dict[str, dict[str, float]], FitReport]:
     """Fit role weights on ``pages`` (deterministic for the same pages, epochs and seed)."""
     model = _Averaged(initial or {})
-    order = list(range(len(pages)))
+    order = [index for index, page in enumerate(pages) for _ in range(page.weight)]
     shuffle = random.Random(seed)
     accuracy: list[float] = []
     total = sum(len(p.roles) for p in pages)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,10 +56,25 @@ def training_page(case: Path, ruleset: RuleSet) -> Page:
     page = read_page(decode(dump.read_bytes(), "auto").text, ruleset)
     roles = line_roles(gold, page.source)
     evidence = page.evidence(ruleset)
+    weight = _fit_weight(case)
     gold_roles = tuple(
         _decodable(roles[item.index]) if item.index < len(roles) else "furniture" for item in evidence
     )
-    return Page(str(case), tuple(evidence), gold_roles)
+    return Page(str(case), tuple(evidence), gold_roles, weight)
+
+
+def _fit_weight(case: Path) -> int:
+    """``fit_weight`` in the case's case.toml: how much the page counts in a fit (default 1)."""
+    path = case / "case.toml"
+    if not path.is_file():
+        return 1
+    try:
+        weight = tomllib.loads(path.read_text(encoding="utf-8")).get("fit_weight", 1)
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise CaseError(f"{path}: not readable TOML ({err})") from err
+    if not isinstance(weight, int) or isinstance(weight, bool) or not 1 <= weight <= 100:
+        raise CaseError(f"{path}: fit_weight must be a whole number from 1 to 100, got {weight!r}")
+    return weight
 
 
 def _decodable(role: str) -> str:
