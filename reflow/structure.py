@@ -113,10 +113,10 @@ class StructureRules:
 
     def glue(self, above: Block, below: Block) -> str:
         """What joins a stack or heading line to the line of the same role below it: the join passes'
-        glue when the line above is filled to the column (one line wrapped), a space otherwise (a
-        headline of two phrases set on two lines)."""
+        glue when the line above is filled to the column or at least as long as the line below (one
+        line wrapped), a space when it is shorter (a headline of two phrases set on two lines)."""
         decided = self.line_roles.get(above.last_line)
-        if decided is not None and decided.full:
+        if (decided is not None and decided.full) or len(above.text.strip()) >= len(below.text.strip()):
             return self.joiner(above.text, below.text)
         return " "
 

@@ -85,9 +85,11 @@ def assign(
     aside: list[Block] = []
     edits: list[Edit] = []
     kept: list[int] = []
+    # a line with a jump marker is kept whatever its role: it carries the page label of a jump
+    markers = {item.index for item in evidence_ if {"marker", "marker_glued"} & set(item.features)}
     for index in content:
         decision = by_index[index]
-        if decision.role not in ASIDE_ROLES:
+        if decision.role not in ASIDE_ROLES or index in markers:
             kept.append(index)
             continue
         line, line_pieces = lines[index], pieces[index]
