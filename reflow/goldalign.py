@@ -274,13 +274,19 @@ def _extend(needle: str, i: int, hay: str, j: int, hi: int) -> list[tuple[int, i
     return runs
 
 
-def _occurrences(hay: str, piece: str, lo: int, hi: int) -> Iterable[int]:
-    found = hay.find(piece, lo, hi)
-    count = 0
+def _occurrences(hay: str, piece: str, lo: int, hi: int, near: int) -> Iterable[int]:
+    """Where ``piece`` occurs in ``hay[lo:hi]``: the nearest ones after ``near``, then before it."""
+    near = min(max(near, lo), hi)
+    found, count = hay.find(piece, near, hi), 0
     while found >= 0 and count < _MAX_CANDIDATES:
         yield found
-        count += 1
-        found = hay.find(piece, found + 1, hi)
+        found, count = hay.find(piece, found + 1, hi), count + 1
+    end = min(near + len(piece) - 1, hi)
+    found, count = hay.rfind(piece, lo, end), 0
+    while found >= 0 and count < _MAX_CANDIDATES:
+        yield found
+        end = found + len(piece) - 1
+        found, count = hay.rfind(piece, lo, end), count + 1
 
 
 class Locator:
@@ -326,26 +332,34 @@ class Locator:
         size = len(needle)
         hay = self.reference.text
         anchors = sorted({*range(0, size - piece + 1, max(piece, size // 6)), size - piece})
-        seen: set[tuple[int, int]] = set()
+        diagonals: set[int] = set()  # offsets (reference - needle position) of the alignments made so far
         for anchor in anchors:
-            for start in _occurrences(hay, needle[anchor : anchor + piece], lo, hi):
-                if (anchor, start) in seen:
-                    continue
-                match = self._from(needle, anchor, start, lo, hi)
-                seen.update(_needle_points(match, needle, anchor, start))
+            for start in _occurrences(hay, needle[anchor : anchor + piece], lo, hi, near):
+                if start - anchor in diagonals:
+                    continue  # the same alignment again
+                match = self._from(needle, anchor, start, lo, hi, diagonals)
                 taken = sum(self.claimed[s : s + n].count(1) for s, n in match.runs)
-                gaps = sum(1 for (a, n), (b, _) in itertools.pairwise(match.runs) if b - (a + n) > _CONFIRM)
+                # a jump over a gap costs two characters, and one more per 256 characters jumped
+                gaps = sum(
+                    1 + (b - a - n) // 512
+                    for (a, n), (b, _) in itertools.pairwise(match.runs)
+                    if b - (a + n) > _CONFIRM
+                )
                 key = (match.found - 2 * taken - 2 * gaps, -abs(match.first - near), -match.first)
                 if best is None or key > best[0]:
                     best = (key, match)
         return best
 
-    def _from(self, needle: str, anchor: int, start: int, lo: int, hi: int) -> Match:
+    def _from(self, needle: str, anchor: int, start: int, lo: int, hi: int, diagonals: set[int]) -> Match:
+        """The alignment through needle ``anchor`` at reference ``start``, extended both ways; the
+        diagonals of its runs are added to ``diagonals``."""
         hay = self.reference.text
         forward = _extend(needle, anchor, hay, start, hi)
         # backwards: the same walk over both strings reversed
         n, m = len(hay), len(needle)
         back = _extend(needle[::-1], m - anchor, self.reference.reversed, n - start, n - lo)
+        diagonals.update(j - i for i, j, _ in _local(forward))
+        diagonals.update(n - j - m + i for i, j, _ in _local(back))
         runs = [(n - j - length, length) for _, j, length in reversed(back)]
         runs += [(j, length) for _, j, length in forward]
         merged: list[tuple[int, int]] = []
@@ -357,9 +371,14 @@ class Locator:
         return Match(tuple(merged), sum(length for _, length in merged), m)
 
 
-def _needle_points(match: Match, needle: str, anchor: int, start: int) -> Iterable[tuple[int, int]]:
-    """Candidate starts the match already explains: the same diagonal, a few characters on."""
-    return ((anchor + d, start + d) for d in range(0, min(len(needle) - anchor, 4 * _JUMP)))
+def _local(runs: Sequence[tuple[int, int, int]]) -> Iterable[tuple[int, int, int]]:
+    """The runs up to the first jump over a gap: the alignment's part around its anchor."""
+    end = runs[0][1] if runs else 0
+    for run in runs:
+        if run[1] - end > _CONFIRM:
+            return
+        yield run
+        end = run[1] + run[2]
 
 
 # --- Gold ------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import reflow.goldalign
-from reflow import convert, load_ruleset
+from reflow import convert, evaluate, load_ruleset
 from reflow.goldalign import ROLES, attach_lines, line_roles, predicted_roles, source_lines
 from reflow.render.json import render_json
 from reflow.source import normalise_newlines
@@ -275,3 +275,19 @@ def test_predicted_roles_without_spans_locate_block_texts_in_their_lines() -> No
     with_spans = copy.deepcopy(output)
     with_spans["articles"][0]["blocks"][0]["spans"] = [[3, 7], [8, 11]]
     assert predicted_roles(with_spans, source) == ("headline", "para_start", "para_cont")
+
+
+EN_OCR = sorted((FIXTURES.parent.parent / "shared" / "samples" / "en-ocr").glob("*.txt"))
+
+
+@pytest.mark.skipif(not EN_OCR, reason="the en-ocr samples are not beside the repository (../shared)")
+@pytest.mark.parametrize("path", EN_OCR, ids=[p.stem for p in EN_OCR])
+def test_the_lines_of_a_conversion_of_english_ocr_are_found_again(path: Path) -> None:
+    """OCR pages: ~100 blocks each, words split by hyphens, short repeated texts, no blank lines."""
+    document = convert(path.read_text(encoding="utf-8"), load_ruleset("latin"))
+    output = json.loads(render_json(document))
+    gold = evaluate.projection(output)
+    attached = attach_lines(without_lines(gold), document.source)
+    assert attached["alignment_problems"] == []
+    assert all_lines(attached) == all_lines(gold)
+    assert evaluate.score(without_lines(gold), output, document.source).perfect
