@@ -155,7 +155,18 @@ class Reference:
     ((3, 5), 2)
     """
 
-    __slots__ = ("_reversed", "line_count", "line_starts", "line_texts", "lines", "offsets", "source", "text")
+    __slots__ = (
+        "_ends",
+        "_reversed",
+        "_starts",
+        "line_count",
+        "line_starts",
+        "line_texts",
+        "lines",
+        "offsets",
+        "source",
+        "text",
+    )
 
     def __init__(self, source: str) -> None:
         self.source = source
@@ -176,12 +187,35 @@ class Reference:
         self.line_starts.append(len(self.offsets))
         self.text = _fold("".join(chunks))
         self._reversed: str | None = None
+        self._starts: bytes | None = None
+        self._ends: bytes | None = None
 
     @property
     def reversed(self) -> str:
+        """:attr:`text` backwards (for aligning towards the start)."""
         if self._reversed is None:
             self._reversed = self.text[::-1]
         return self._reversed
+
+    @property
+    def starts(self) -> bytes:
+        """1 at every position that is a line's first character, else 0."""
+        if self._starts is None:
+            flags = bytearray(len(self.text) + 1)
+            for start in self.line_starts:
+                flags[start] = 1
+            self._starts = bytes(flags[: len(self.text)])
+        return self._starts
+
+    @property
+    def ends(self) -> bytes:
+        """1 at every position of :attr:`reversed` that is a line's last character, else 0."""
+        if self._ends is None:
+            flags = bytearray(len(self.text) + 1)
+            for end in self.line_starts[1:]:
+                flags[len(self.text) - end] = 1
+            self._ends = bytes(flags[: len(self.text)])
+        return self._ends
 
     def line_range(self, first: int, last: int) -> tuple[int, int]:
         """The reference positions ``[lo, hi)`` of source lines ``first`` to ``last`` (1-based)."""
@@ -230,27 +264,63 @@ def _detour(needle: str, i: int, hay: str, j: int, hi: int) -> tuple[int, int] |
                 continue
             ni, hj = i + skip_needle, j + skip_hay
             if ni >= len(needle):
-                return ni, hj
+                continue  # not found is for the walk to decide, after trying a jump
             size = min(_CONFIRM, len(needle) - ni)
             if hj + size <= hi and needle[ni : ni + size] == hay[hj : hj + size]:
                 return ni, hj
     return None
 
 
-def _jump(needle: str, i: int, hay: str, j: int, hi: int) -> tuple[int, int] | None:
-    """After a mismatch no detour explains: the next place the needle goes on, over a gap."""
+def _jump(needle: str, i: int, hay: str, j: int, hi: int, starts: bytes) -> tuple[int, int] | None:
+    """After a mismatch no detour explains: the next place the needle goes on, over a gap.
+
+    A last character or two (too few to confirm a jump anywhere) may only jump to the start of a line
+    (``starts``): after a gap, a text goes on at the start of a line (the last line of a paragraph,
+    ``”。``, printed after a running head or another article).
+    """
     for skip in _GIVE_UP:
         ni = i + skip
         size = min(_JUMP, len(needle) - ni)
-        if size < _CONFIRM:
+        if size <= 0:
             return None
+        if size < _CONFIRM:
+            return (
+                (ni, found)
+                if skip == 0 and (found := _at_line_start(needle[ni:], hay, j, hi, starts)) >= 0
+                else None
+            )
         found = hay.find(needle[ni : ni + size], j, hi)
         if found >= 0:
             return ni, found
     return None
 
 
-def _extend(needle: str, i: int, hay: str, j: int, hi: int) -> list[tuple[int, int, int]]:
+def _at_line_start(piece: str, hay: str, j: int, hi: int, starts: bytes) -> int:
+    found, tries = hay.find(piece, j, hi), 0
+    while found >= 0 and not starts[found] and tries < _MAX_CANDIDATES:
+        found, tries = hay.find(piece, found + 1, hi), tries + 1
+    return found if found >= 0 and starts[found] else -1
+
+
+def _step(needle: str, i: int, hay: str, j: int, hi: int, starts: bytes) -> tuple[int, int] | None:
+    """Where to go on after a mismatch at ``(i, j)``: a detour, unless it leads only to a short run and
+    a jump leads to a longer one (the text goes on after another article that begins like it)."""
+    detour = _detour(needle, i, hay, j, hi)
+    if detour is None:
+        return _jump(needle, i, hay, j, hi, starts)
+    run = _common(needle, detour[0], hay, detour[1], min(len(needle) - detour[0], hi - detour[1]))
+    if run >= _JUMP or detour[0] + run >= len(needle):
+        return detour
+    jump = _jump(needle, i, hay, j, hi, starts)
+    if (
+        jump is not None
+        and _common(needle, jump[0], hay, jump[1], min(len(needle) - jump[0], hi - jump[1])) > run
+    ):
+        return jump
+    return detour
+
+
+def _extend(needle: str, i: int, hay: str, j: int, hi: int, starts: bytes) -> list[tuple[int, int, int]]:
     """Greedy forward alignment from needle ``i`` / reference ``j``: runs ``(i, j, length)``.
 
     Where neither a detour nor a jump explains a mismatch (two differences close together), up to two
@@ -264,7 +334,7 @@ def _extend(needle: str, i: int, hay: str, j: int, hi: int) -> list[tuple[int, i
             runs.append((i, j, length))
             i, j, blind = i + length, j + length, 0
             continue
-        step = None if length else _detour(needle, i, hay, j, hi) or _jump(needle, i, hay, j, hi)
+        step = None if length else _step(needle, i, hay, j, hi, starts)
         if step is not None:
             i, j = step
         elif blind < 2:
@@ -354,10 +424,12 @@ class Locator:
         """The alignment through needle ``anchor`` at reference ``start``, extended both ways; the
         diagonals of its runs are added to ``diagonals``."""
         hay = self.reference.text
-        forward = _extend(needle, anchor, hay, start, hi)
+        forward = _extend(needle, anchor, hay, start, hi, self.reference.starts)
         # backwards: the same walk over both strings reversed
         n, m = len(hay), len(needle)
-        back = _extend(needle[::-1], m - anchor, self.reference.reversed, n - start, n - lo)
+        back = _extend(
+            needle[::-1], m - anchor, self.reference.reversed, n - start, n - lo, self.reference.ends
+        )
         diagonals.update(j - i for i, j, _ in _local(forward))
         diagonals.update(n - j - m + i for i, j, _ in _local(back))
         runs = [(n - j - length, length) for _, j, length in reversed(back)]
