@@ -284,11 +284,8 @@ def _jump(needle: str, i: int, hay: str, j: int, hi: int, starts: bytes) -> tupl
         if size <= 0:
             return None
         if size < _CONFIRM:
-            return (
-                (ni, found)
-                if skip == 0 and (found := _at_line_start(needle[ni:], hay, j, hi, starts)) >= 0
-                else None
-            )
+            found = _at_line_start(needle[ni:], hay, j, hi, starts) if skip == 0 else -1
+            return (ni, found) if found >= 0 else None
         found = hay.find(needle[ni : ni + size], j, hi)
         if found >= 0:
             return ni, found
@@ -296,6 +293,7 @@ def _jump(needle: str, i: int, hay: str, j: int, hi: int, starts: bytes) -> tupl
 
 
 def _at_line_start(piece: str, hay: str, j: int, hi: int, starts: bytes) -> int:
+    """The first place from ``j`` where ``piece`` starts a line, or -1."""
     found, tries = hay.find(piece, j, hi), 0
     while found >= 0 and not starts[found] and tries < _MAX_CANDIDATES:
         found, tries = hay.find(piece, found + 1, hi), tries + 1
@@ -308,16 +306,15 @@ def _step(needle: str, i: int, hay: str, j: int, hi: int, starts: bytes) -> tupl
     detour = _detour(needle, i, hay, j, hi)
     if detour is None:
         return _jump(needle, i, hay, j, hi, starts)
-    run = _common(needle, detour[0], hay, detour[1], min(len(needle) - detour[0], hi - detour[1]))
+
+    def run_from(at: tuple[int, int]) -> int:
+        return _common(needle, at[0], hay, at[1], min(len(needle) - at[0], hi - at[1]))
+
+    run = run_from(detour)
     if run >= _JUMP or detour[0] + run >= len(needle):
         return detour
     jump = _jump(needle, i, hay, j, hi, starts)
-    if (
-        jump is not None
-        and _common(needle, jump[0], hay, jump[1], min(len(needle) - jump[0], hi - jump[1])) > run
-    ):
-        return jump
-    return detour
+    return jump if jump is not None and run_from(jump) > run else detour
 
 
 def _extend(needle: str, i: int, hay: str, j: int, hi: int, starts: bytes) -> list[tuple[int, int, int]]:
@@ -614,6 +611,8 @@ def _given_roles(roles: object, reference: Reference) -> tuple[str, ...]:
     unknown = sorted({role for role in roles if role not in ROLES})
     if unknown:
         raise ValueError(f"line_roles: unknown role {unknown[0]!r}; use one of {', '.join(ROLES)}")
+    if len(roles) == reference.line_count + 1 and roles[-1] == "blank" and reference.source.endswith("\n"):
+        roles = roles[:-1]  # a role for the empty "line" after the final line break
     if len(roles) != reference.line_count:
         raise ValueError(
             f"line_roles: {len(roles)} roles for {reference.line_count} source lines; give one per line"
@@ -625,7 +624,8 @@ def line_roles(gold: JsonObject, source: str) -> tuple[str, ...]:
     """One role from :data:`ROLES` per source line (index 0 is line 1).
 
     A gold file's own ``line_roles`` list is used as it is (its length and names checked: a
-    ``ValueError`` says what is wrong). Otherwise the roles are derived from the aligned gold: a line
+    ``ValueError`` says what is wrong; a last ``blank`` for the empty "line" after a final line break
+    is dropped). Otherwise the roles are derived from the aligned gold: a line
     takes the role of the gold element its first found character belongs to — ``para_start`` on a
     paragraph's first line, ``para_cont`` on its others, ``heading``, and ``headline``, ``kicker``,
     ``subtitle`` (the subheadline), ``dateline``, ``byline`` for the text fields (these win over a

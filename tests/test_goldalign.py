@@ -243,6 +243,7 @@ def test_a_gold_files_own_line_roles_are_used_and_checked() -> None:
     source = "标题\n\n正文。\n"
     own = ["headline", "blank", "para_start"]
     assert line_roles({"articles": [], "line_roles": own}, source) == tuple(own)
+    assert line_roles({"articles": [], "line_roles": [*own, "blank"]}, source) == tuple(own)  # split("\n")
     with pytest.raises(ValueError, match="2 roles for 3 source lines"):
         line_roles({"articles": [], "line_roles": own[:2]}, source)
     with pytest.raises(ValueError, match="unknown role 'title'"):
