@@ -369,7 +369,8 @@ class Locator:
 
     def locate(self, text: str, lo: int = 0, hi: int | None = None, near: int = 0) -> Match | None:
         """Where ``text`` is in positions ``[lo, hi)``: the candidate matching most characters not yet
-        claimed, then the one nearest ``near``; ``None`` if under half its characters are found."""
+        claimed, then the one nearest ``near``; ``None`` if under half its characters are found apart
+        from text already claimed (a headline string found only inside a paragraph is not found)."""
         needle = _fold(_WHITESPACE.sub("", text))
         hi = len(self.reference.text) if hi is None else hi
         size = len(needle)
@@ -380,12 +381,16 @@ class Locator:
         # anchored at opening, middle and closing pieces; shorter pieces when that finds too little
         while True:
             best = self._best(needle, piece, lo, hi, near, best)
-            if (best is not None and best[1].found >= _MIN_SHARE * size) or piece <= 2:
+            if (best is not None and self._new(best[1]) >= _MIN_SHARE * size) or piece <= 2:
                 break
             piece = max(2, piece // 2)
-        if best is None or best[1].found < _MIN_SHARE * size:
+        if best is None or self._new(best[1]) < _MIN_SHARE * size:
             return None
         return best[1]
+
+    def _new(self, match: Match) -> int:
+        """How many of the match's characters no other text has taken."""
+        return match.found - sum(self.claimed[s : s + n].count(1) for s, n in match.runs)
 
     def _best(
         self,
@@ -405,7 +410,7 @@ class Locator:
                 if start - anchor in diagonals:
                     continue  # the same alignment again
                 match = self._from(needle, anchor, start, lo, hi, diagonals)
-                taken = sum(self.claimed[s : s + n].count(1) for s, n in match.runs)
+                taken = match.found - self._new(match)
                 # a jump over a gap costs two characters, and one more per 256 characters jumped
                 gaps = sum(
                     1 + (b - a - n) // 512

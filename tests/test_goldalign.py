@@ -163,13 +163,17 @@ def test_interleaved_articles_gaps_hyphens_and_folded_characters() -> None:
     assert roles == ("furniture", "para_start", "para_cont", "para_start", *["para_cont"] * 3)
 
 
-def test_a_repeated_text_is_found_in_both_places() -> None:
+def test_a_repeated_text_is_found_in_both_places_and_only_there() -> None:
     source = "一样的一句话。\n中间。\n一样的一句话。\n"
     block = {"type": "paragraph", "text": "一样的一句话。"}
     gold = {"articles": [{"blocks": [block, copy.deepcopy(block)]}, {"blocks": [copy.deepcopy(block)]}]}
     attached = attach_lines(gold, source)
-    assert all_lines(attached)[:2] == [[1, 1], [3, 3]]
-    assert attached["alignment_problems"] == []  # the third is found again (claimed text is a last resort)
+    assert all_lines(attached) == [[1, 1], [3, 3], None]
+    # the third has no place of its own: a problem, not the place of another block
+    assert attached["alignment_problems"] == [
+        "articles[1].blocks[0]: text not found in the source ('一样的一句话。'); "
+        "correct the text or give the block's lines"
+    ]
 
 
 # --- line_roles -------------------------------------------------------------------------------------
