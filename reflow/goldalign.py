@@ -89,6 +89,8 @@ _JUMP = 8
 #: Needle characters given up before a jump over a gap (a gold correction of a longer stretch).
 _GIVE_UP = (0, 1, 2, 3, 6, 10, 16, 24, 32)
 _MAX_CANDIDATES = 64
+#: Characters that confirm a jump back: the text goes on before where it is (printed out of order).
+_WRAP = 16
 
 _fold_cache: dict[int, str] = {}
 
@@ -122,7 +124,8 @@ def source_lines(source: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """Where a text was found: runs ``(start, length)`` of reference positions, in order.
+    """Where a text was found: runs ``(start, length)`` of reference positions, in the text's order
+    (increasing, unless pdftotext printed part of the text before the part that comes first).
 
     ``found`` of its ``size`` non-whitespace characters were matched.
     """
@@ -133,12 +136,23 @@ class Match:
 
     @property
     def first(self) -> int:
+        """The position of the text's first character found."""
         return self.runs[0][0]
 
     @property
     def last(self) -> int:
+        """The position of the text's last character found (runs are in the text's order)."""
         start, length = self.runs[-1]
         return start + length - 1
+
+    @property
+    def lowest(self) -> int:
+        """The first position found in the source (not the text's first when printed out of order)."""
+        return min(start for start, _ in self.runs)
+
+    @property
+    def highest(self) -> int:
+        return max(start + length - 1 for start, length in self.runs)
 
     def positions(self) -> Iterable[int]:
         for start, length in self.runs:
@@ -276,7 +290,8 @@ def _jump(needle: str, i: int, hay: str, j: int, hi: int, starts: bytes) -> tupl
 
     A last character or two (too few to confirm a jump anywhere) may only jump to the start of a line
     (``starts``): after a gap, a text goes on at the start of a line (the last line of a paragraph,
-    ``”。``, printed after a running head or another article).
+    ``”。``, printed after a running head or another article). A tail shorter than a jump piece
+    prefers a line start too.
     """
     for skip in _GIVE_UP:
         ni = i + skip
@@ -287,6 +302,10 @@ def _jump(needle: str, i: int, hay: str, j: int, hi: int, starts: bytes) -> tupl
             found = _at_line_start(needle[ni:], hay, j, hi, starts) if skip == 0 else -1
             return (ni, found) if found >= 0 else None
         found = hay.find(needle[ni : ni + size], j, hi)
+        if found >= 0 and size < _JUMP and not starts[found]:
+            # a text's short tail: where it starts a line rather than inside another text
+            at_start = _at_line_start(needle[ni : ni + size], hay, found, hi, starts)
+            found = at_start if at_start >= 0 else found
         if found >= 0:
             return ni, found
     return None
@@ -317,11 +336,15 @@ def _step(needle: str, i: int, hay: str, j: int, hi: int, starts: bytes) -> tupl
     return jump if jump is not None and run_from(jump) > run else detour
 
 
-def _extend(needle: str, i: int, hay: str, j: int, hi: int, starts: bytes) -> list[tuple[int, int, int]]:
+def _extend(
+    needle: str, i: int, hay: str, j: int, hi: int, starts: bytes, back_to: int
+) -> list[tuple[int, int, int]]:
     """Greedy forward alignment from needle ``i`` / reference ``j``: runs ``(i, j, length)``.
 
     Where neither a detour nor a jump explains a mismatch (two differences close together), up to two
     characters are passed over on both sides; a single character matching after that is not counted.
+    Where the text goes on nowhere after ``j``, it may go on (by a full jump piece) anywhere from
+    ``back_to`` (confirmed by :data:`_WRAP` characters): pdftotext printed that part of it earlier.
     """
     runs = []
     blind = 0
@@ -332,13 +355,43 @@ def _extend(needle: str, i: int, hay: str, j: int, hi: int, starts: bytes) -> li
             i, j, blind = i + length, j + length, 0
             continue
         step = None if length else _step(needle, i, hay, j, hi, starts)
+        if step is None and not length and len(needle) - i >= _WRAP:
+            found = hay.find(needle[i : i + _WRAP], back_to, j)
+            step = (i, found) if found >= 0 else None
         if step is not None:
-            i, j = step
+            i, j = _hand_over(runs, step, needle, hay, j, starts)
         elif blind < 2:
             i, j, blind = i + max(length, 1), j + max(length, 1), blind + 1
         else:
             break
     return runs
+
+
+def _hand_over(
+    runs: list[tuple[int, int, int]],
+    step: tuple[int, int],
+    needle: str,
+    hay: str,
+    j: int,
+    starts: bytes,
+) -> tuple[int, int]:
+    """A jump from ``j`` to ``step``: the characters the last run took from the start of a line before
+    the gap are handed over to the place after it when they are there too (the text ended at a line
+    end; the next line began like its continuation). ``runs`` is changed in place."""
+    ni, target = step
+    if not runs or target <= j:
+        return step
+    ri, rj, length = runs[-1]
+    if ri + length != ni:
+        return step  # a detour or give-up came between
+    tail = next((rj + length - p for p in range(rj + length - 1, rj, -1) if starts[p]), 0)
+    if not 0 < tail <= _CONFIRM or target < tail or hay[target - tail : target] != needle[ni - tail : ni]:
+        return step
+    if length == tail:
+        runs.pop()
+    else:
+        runs[-1] = (ri, rj, length - tail)
+    return ni - tail, target - tail
 
 
 def _occurrences(hay: str, piece: str, lo: int, hi: int, near: int) -> Iterable[int]:
@@ -412,10 +465,11 @@ class Locator:
                 match = self._from(needle, anchor, start, lo, hi, diagonals)
                 taken = match.found - self._new(match)
                 # a jump over a gap costs two characters, and one more per 256 characters jumped
+                # a jump back (out of order) as much as four jumps
                 gaps = sum(
-                    1 + (b - a - n) // 512
+                    (1 if b > a else 4) + abs(b - a - n) // 512
                     for (a, n), (b, _) in itertools.pairwise(match.runs)
-                    if b - (a + n) > _CONFIRM
+                    if not 0 <= b - (a + n) <= _CONFIRM
                 )
                 key = (match.found - 2 * taken - 2 * gaps, -abs(match.first - near), -match.first)
                 if best is None or key > best[0]:
@@ -424,18 +478,19 @@ class Locator:
 
     def _from(self, needle: str, anchor: int, start: int, lo: int, hi: int, diagonals: set[int]) -> Match:
         """The alignment through needle ``anchor`` at reference ``start``, extended both ways; the
-        diagonals of its runs are added to ``diagonals``."""
+        diagonals of its runs near the anchor are added to ``diagonals`` (when it never jumped back)."""
         hay = self.reference.text
-        forward = _extend(needle, anchor, hay, start, hi, self.reference.starts)
+        forward = _extend(needle, anchor, hay, start, hi, self.reference.starts, lo)
         # backwards: the same walk over both strings reversed
         n, m = len(hay), len(needle)
-        back = _extend(
-            needle[::-1], m - anchor, self.reference.reversed, n - start, n - lo, self.reference.ends
-        )
-        diagonals.update(j - i for i, j, _ in _local(forward))
-        diagonals.update(n - j - m + i for i, j, _ in _local(back))
+        reverse = self.reference.reversed
+        back = _extend(needle[::-1], m - anchor, reverse, n - start, n - lo, self.reference.ends, n - hi)
         runs = [(n - j - length, length) for _, j, length in reversed(back)]
         runs += [(j, length) for _, j, length in forward]
+        if all(a < b for (a, _), (b, _) in itertools.pairwise(runs)):
+            # an alignment that jumped back is not "the same" as one through its anchor alone
+            diagonals.update(j - i for i, j, _ in _local(forward))
+            diagonals.update(n - j - m + i for i, j, _ in _local(back))
         merged: list[tuple[int, int]] = []
         for run_start, length in runs:
             if merged and merged[-1][0] + merged[-1][1] == run_start:
@@ -546,7 +601,7 @@ def _excerpt(text: str) -> str:
 
 
 def _match_lines(reference: Reference, match: Match) -> list[int]:
-    return [reference.lines[match.first], reference.lines[match.last]]
+    return [reference.lines[match.lowest], reference.lines[match.highest]]
 
 
 def attach_lines(gold: JsonObject, source: str) -> JsonObject:
@@ -681,7 +736,7 @@ def _marker_lines(
             continue
         own = {line for m in article_fields.values() for line in _lines_touched(reference, m)}
         first = reference.lines[matches[0].first]
-        last = reference.lines[max(match.last for match in matches)]
+        last = reference.lines[max(match.highest for match in matches)]
         for key, start, step in (("continued_from", first, -1), ("continues_on", last, 1)):
             page = article.get(key)
             if isinstance(page, str) and page:
