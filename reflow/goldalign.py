@@ -330,7 +330,7 @@ def _step(needle: str, i: int, hay: str, j: int, hi: int, starts: bytes) -> tupl
         return _common(needle, at[0], hay, at[1], min(len(needle) - at[0], hi - at[1]))
 
     run = run_from(detour)
-    if run >= _JUMP or detour[0] + run >= len(needle):
+    if run >= _JUMP or (run >= _CONFIRM and detour[0] + run >= len(needle)):
         return detour
     jump = _jump(needle, i, hay, j, hi, starts)
     return jump if jump is not None and run_from(jump) > run else detour
@@ -394,19 +394,24 @@ def _hand_over(
     return ni - tail, target - tail
 
 
-def _occurrences(hay: str, piece: str, lo: int, hi: int, near: int) -> Iterable[int]:
-    """Where ``piece`` occurs in ``hay[lo:hi]``: the nearest ones after ``near``, then before it."""
+def _occurrences(hay: str, piece: str, lo: int, hi: int, near: int, claimed: bytearray) -> Iterable[int]:
+    """Where ``piece`` occurs in ``hay[lo:hi]`` and is not all claimed by other texts: the nearest ones
+    after ``near``, then before it."""
     near = min(max(near, lo), hi)
+    size = len(piece)
     found, count = hay.find(piece, near, hi), 0
     while found >= 0 and count < _MAX_CANDIDATES:
-        yield found
-        found, count = hay.find(piece, found + 1, hi), count + 1
-    end = min(near + len(piece) - 1, hi)
+        if claimed[found : found + size].count(1) < size:
+            yield found
+            count += 1
+        found = hay.find(piece, found + 1, hi)
+    end = min(near + size - 1, hi)
     found, count = hay.rfind(piece, lo, end), 0
     while found >= 0 and count < _MAX_CANDIDATES:
-        yield found
-        end = found + len(piece) - 1
-        found, count = hay.rfind(piece, lo, end), count + 1
+        if claimed[found : found + size].count(1) < size:
+            yield found
+            count += 1
+        found = hay.rfind(piece, lo, found + size - 1)
 
 
 class Locator:
@@ -459,7 +464,7 @@ class Locator:
         anchors = sorted({*range(0, size - piece + 1, max(piece, size // 6)), size - piece})
         diagonals: set[int] = set()  # offsets (reference - needle position) of the alignments made so far
         for anchor in anchors:
-            for start in _occurrences(hay, needle[anchor : anchor + piece], lo, hi, near):
+            for start in _occurrences(hay, needle[anchor : anchor + piece], lo, hi, near, self.claimed):
                 if start - anchor in diagonals:
                     continue  # the same alignment again
                 match = self._from(needle, anchor, start, lo, hi, diagonals)
