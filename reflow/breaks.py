@@ -381,8 +381,9 @@ def decide_all(
     pieces: Sequence[tuple[Piece, ...]],
     ruleset: RuleSet,
     standalone: frozenset[int] = frozenset(),
-) -> tuple[list[int], list[Decision]]:
-    """Indices of the non-blank lines, and one decision for each gap between consecutive ones."""
+) -> tuple[list[int], list[Decision], list[Gap]]:
+    """Indices of the non-blank lines, and one decision for each gap between consecutive ones (with the
+    measured gap, which the line-role decoder reads as evidence)."""
     texts = ["".join(p.text for p in line_pieces) for line_pieces in pieces]
     content = [i for i, text in enumerate(texts) if text]
     rules = BreakRules(ruleset)
@@ -391,6 +392,7 @@ def decide_all(
         [lines[i] for i in content], [texts[i] for i in content], ruleset.layout.window, rules, aside
     )
     decisions: list[Decision] = []
+    gaps: list[Gap] = []
     paragraph_start = True
     for k in range(len(content) - 1):
         i, j = content[k], content[k + 1]
@@ -409,5 +411,6 @@ def decide_all(
         )
         decision = rules.decide(gap)
         decisions.append(decision)
+        gaps.append(gap)
         paragraph_start = not decision.join
-    return content, decisions
+    return content, decisions, gaps

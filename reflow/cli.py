@@ -1,32 +1,40 @@
-"""The ``reflow`` command line: ``convert`` and ``rules {check,list,show}``.
+"""The ``reflow`` command line: ``convert`` (one dump, or a batch of them) and ``rules {check,list,show}``.
 
-Errors are one line on stderr and exit status 2; never a traceback.
+Usage errors are one line on stderr and exit status 2; never a traceback. A batch exits 1 when some
+inputs failed (the summary names them). The shared helpers live in :mod:`reflow.io`; their old names
+are still importable from here.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from reflow import __version__
-from reflow.explain import format_log
-from reflow.pipeline import convert_bytes
-from reflow.render import FORMATS, render
-from reflow.ruleset import (
-    Problem,
-    RuleFileError,
-    RuleSet,
-    builtin_rulesets,
-    check_files,
-    describe,
-    load_ruleset,
+from reflow.batch import BarProgress, Options, describe_summary, plan, run, single
+from reflow.decode import decode
+from reflow.engines import ENGINES, make_engine
+from reflow.io import (
+    DEFAULT_RULESET,
+    UsageError,
+    format_for_path,
+    load_rules,
+    one_line,
+    read_input,
+    same_file,
+    write_output,
 )
-from reflow.scripts import convert_script, script_configs
+from reflow.render import FORMATS, UNITS
+from reflow.ruleset import PATTERN_TIMEOUT, builtin_rulesets, check_files, check_warnings, describe
+from reflow.scripts import script_configs
 
-DEFAULT_RULESET = "zh-newspaper"
+__all__ = ["DEFAULT_RULESET", "UsageError", "load_rules", "main", "read_input", "write_output"]
+
+_one_line = one_line  # the old private name
 
 
 def _did_you_mean(value: str, choices: Sequence[str]) -> str:
@@ -34,8 +42,24 @@ def _did_you_mean(value: str, choices: Sequence[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-class UsageError(Exception):
-    """A problem the user can fix: bad path, unreadable file, bad rule file."""
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"expected seconds between 0 and 3600, got {text}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,8 +70,19 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reflow {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    conv = commands.add_parser("convert", help="convert a raw dump to TEI, HTML, JSON or text")
-    conv.add_argument("input", metavar="INPUT", help="a raw text dump, or - for standard input")
+    conv = commands.add_parser(
+        "convert",
+        help="convert raw dumps (a file, several, or folders) to TEI, HTML, JSON or text",
+        description="Convert one raw dump (to standard output or -o FILE), or a batch: folders and several "
+        "files into -o OUTDIR, mirroring the input tree, with a manifest.jsonl, resuming where a killed "
+        "run stopped. Exit status: 0 all converted, 1 some inputs failed, 2 usage error.",
+    )
+    conv.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="raw text dumps or folders of them (- for standard input)",
+    )
     conv.add_argument(
         "-r",
         "--rules",
@@ -55,8 +90,23 @@ def _parser() -> argparse.ArgumentParser:
         metavar="RULESET|FILE",
         help=f"built-in rule set name or a rule file (default: {DEFAULT_RULESET})",
     )
-    conv.add_argument("--to", choices=FORMATS, default="tei", help="output format (default: tei)")
-    conv.add_argument("-o", "--output", metavar="OUT", help="write here instead of standard output")
+    conv.add_argument(
+        "--to",
+        choices=FORMATS,
+        help="output format (default: from the -o extension .xml/.tei .html .json .jsonl .txt, else tei)",
+    )
+    conv.add_argument(
+        "--unit",
+        choices=UNITS,
+        default="article",
+        help="--to jsonl: one record per article, paragraph or sentence (default: article)",
+    )
+    conv.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="output file (one input), or output folder (a folder, several inputs, or a name ending in /)",
+    )
     conv.add_argument(
         "--encoding", default="auto", help="input encoding, or auto to detect it (default: auto)"
     )
@@ -69,6 +119,40 @@ def _parser() -> argparse.ArgumentParser:
         help="convert the output text between Chinese scripts with this OpenCC configuration "
         "(t2s, s2t, s2twp, tw2sp, hk2s ...); source offsets stay exact",
     )
+    conv.add_argument(
+        "--force",
+        action="store_true",
+        help="convert inputs that do not look like text dumps (PDFs, images, mostly undecodable bytes)",
+    )
+    conv.add_argument(
+        "--regex-timeout",
+        type=_seconds,
+        default=PATTERN_TIMEOUT,
+        metavar="SECONDS",
+        help=f"time limit of one rule-pattern match; past it the rule is skipped there, with a warning "
+        f"(default: {PATTERN_TIMEOUT})",
+    )
+    batch = conv.add_argument_group("batch conversion (into -o OUTDIR)")
+    batch.add_argument(
+        "-j", "--jobs", type=_positive, default=1, metavar="N", help="worker processes (default: 1)"
+    )
+    batch.add_argument(
+        "--engine", choices=ENGINES, default="local", help="where to convert: local processes or Dask"
+    )
+    batch.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (default: a local cluster)")
+    batch.add_argument(
+        "--group-by-dir",
+        action="store_true",
+        help="convert the pages of each folder together, in name order joined by form feeds, so that "
+        "jumps stitch across them: one output per folder",
+    )
+    batch.add_argument(
+        "--glob",
+        default="*.txt",
+        metavar="PATTERN",
+        help="which files in folders are inputs (default: *.txt; files named on the command line always are)",
+    )
+    batch.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no per-file warnings")
 
     rules = commands.add_parser("rules", help="list, show and check rule sets")
     rule_commands = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
@@ -77,6 +161,21 @@ def _parser() -> argparse.ArgumentParser:
     rule_commands.add_parser("list", help="list the built-in rule sets")
     show = rule_commands.add_parser("show", help="print a resolved rule set")
     show.add_argument("name", metavar="NAME|FILE")
+    fit = rule_commands.add_parser(
+        "fit",
+        help="fit a rule set's line-role weights on corrected pages",
+        description="Fit the line-role weights of RULESET on CASE folders (input.txt + expected.json, as "
+        "reflow gold writes and a person corrects; folders of case folders are searched). Writes a rule "
+        "file that extends RULESET with the weights (-o), or rewrites the weights of RULESET's own file "
+        "(--in-place).",
+    )
+    fit.add_argument("ruleset", metavar="RULESET|FILE")
+    fit.add_argument("cases", nargs="+", metavar="CASE")
+    where = fit.add_mutually_exclusive_group(required=True)
+    where.add_argument("-o", "--output", metavar="FILE", help="the rule file to write")
+    where.add_argument("--in-place", action="store_true", help="rewrite the weights in RULESET's file")
+    fit.add_argument("--epochs", type=int, default=8, help="passes over the pages (default 8)")
+    fit.add_argument("--seed", type=int, default=0, help="order of the pages in each pass (default 0)")
 
     diff = commands.add_parser(
         "diff",
@@ -117,80 +216,119 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def read_input(name: str) -> bytes:
-    """The bytes of file ``name`` (``-``: standard input), or a one-line :class:`UsageError`."""
-    if name == "-":
-        return sys.stdin.buffer.read()
-    path = Path(name)
-    if path.is_dir():
-        raise UsageError(f"{name}: is a directory; give a text file")
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{name}: no such file") from None
-    except OSError as error:
-        raise UsageError(f"{name}: cannot read ({error.strerror})") from None
-
-
-def write_output(text: str, name: str | None) -> None:
-    """Write ``text`` as UTF-8 to ``name`` (None or ``-``: standard output)."""
-    if name is None or name == "-":
-        sys.stdout.buffer.write(text.encode("utf-8", "surrogatepass"))
-        sys.stdout.flush()
-        return
-    try:
-        Path(name).write_text(text, encoding="utf-8", errors="surrogatepass")
-    except OSError as error:
-        raise UsageError(f"{name}: cannot write ({error.strerror})") from None
-
-
-def load_rules(name: str) -> RuleSet:
-    """The rule set called ``name`` (built-in or file), or a one-line :class:`UsageError`."""
-    try:
-        return load_ruleset(name)
-    except RuleFileError as error:
-        count = len(error.problems)
-        first = _one_line(error.problems[0]) if error.problems else f"{name}: unknown problem"
-        more = f" (and {count - 1} more; run 'reflow rules check {name}')" if count > 1 else ""
-        raise UsageError(f"{first}{more}") from None
-
-
-def _one_line(problem: Problem) -> str:
-    """``problem`` as one line, naming its file once: the excerpt, caret and hints below are dropped.
-
-    ``reflow rules check`` prints problems in full; an error message is one line.
-    """
-    if not problem.rule and not problem.key and problem.file in problem.message:
-        text = problem.message  # "no such file: x.toml; ..." already names the file
-    else:
-        text = str(problem)
-    return text.strip().splitlines()[0].rstrip()
-
-
 def _convert(args: argparse.Namespace) -> int:
-    ruleset = load_rules(args.rules)
     if args.convert is not None and args.convert not in script_configs():
         hint = _did_you_mean(args.convert, script_configs())
         raise UsageError(
             f"unknown --convert {args.convert!r}{hint}; "
             f"use an OpenCC configuration: {', '.join(script_configs())}"
         )
-    data = read_input(args.input)
-    try:
-        document = convert_bytes(
-            data, ruleset, source_name="<stdin>" if args.input == "-" else args.input, encoding=args.encoding
+    if args.unit != "article" and (args.to or "") != "jsonl" and not (args.output or "").endswith(".jsonl"):
+        raise UsageError(f"--unit {args.unit} is for --to jsonl")
+    if _is_batch(args):
+        return _convert_batch(args)
+    name = args.inputs[0]
+    output = None if args.output in (None, "-") else args.output
+    if output is not None and name != "-" and same_file(name, output):
+        raise UsageError(f"{output}: is the input; -o never overwrites the input, give another name")
+    fmt = args.to or (format_for_path(output) if output else None) or "tei"
+    load_rules(args.rules)
+    data = read_input(name)
+    shown = "<stdin>" if name == "-" else name
+    options = _options(args, args.rules, fmt)
+    outcome = single(data, shown, options)
+    if outcome.output is None:
+        raise UsageError(f"{shown}: {outcome.record['error']}")
+    write_output(outcome.output, output)
+    for warning in outcome.record["warnings"]:
+        print(f"reflow: warning: {shown}: {warning}", file=sys.stderr)
+    if args.explain:
+        sys.stderr.write(outcome.log)
+    return 0
+
+
+def _is_batch(args: argparse.Namespace) -> bool:
+    """Several inputs, a folder, or -o naming a folder: a batch into OUTDIR."""
+    output = args.output
+    to_folder = output not in (None, "-") and (output.endswith(("/", os.sep)) or os.path.isdir(output))
+    return (
+        len(args.inputs) > 1 or to_folder or any(os.path.isdir(name) for name in args.inputs if name != "-")
+    )
+
+
+def _options(args: argparse.Namespace, rules: str, fmt: str) -> Options:
+    return Options(
+        rules=rules,
+        fmt=fmt,
+        encoding=args.encoding,
+        force=args.force,
+        script=args.convert,
+        regex_timeout=args.regex_timeout,
+        explain=args.explain,
+        unit=args.unit,
+    )
+
+
+def _convert_batch(args: argparse.Namespace) -> int:
+    if args.output in (None, "-"):
+        folders = [name for name in args.inputs if name != "-" and os.path.isdir(name)]
+        if folders:
+            raise UsageError(f"{folders[0]}: is a directory; give -o OUTDIR to convert a folder into OUTDIR")
+        raise UsageError(f"{len(args.inputs)} inputs: give -o OUTDIR to convert several inputs into OUTDIR")
+    if os.path.isfile(args.output):
+        raise UsageError(
+            f"{args.output}: is a file; with a folder or several inputs, -o names the output folder"
         )
+    if args.explain:
+        raise UsageError("--explain works on one input; a batch records warnings in its manifest.jsonl")
+    try:
+        decode(b"", args.encoding)
     except LookupError:
         raise UsageError(f"unknown encoding {args.encoding!r}; use a Python codec name or auto") from None
-    if args.convert is not None:
-        document = convert_script(document, args.convert)
-    write_output(render(document, args.to), args.output)
-    if args.explain:
-        sys.stderr.write(format_log(document))
+    load_rules(args.rules)
+    rules = args.rules
+    if "/" in rules or os.sep in rules or rules.endswith(".toml"):
+        rules = os.path.abspath(rules)  # workers elsewhere (processes, a cluster) read it by this path
+    options = _options(args, rules, args.to or "tei")
+    batch = plan(args.inputs, args.output, options, group_by_dir=args.group_by_dir, pattern=args.glob)
+    engine = make_engine(args.engine, jobs=args.jobs, scheduler=args.scheduler)
+    summary = run(batch, engine, BarProgress(quiet=args.quiet))
+    lines = list(describe_summary(summary))
+    if not args.quiet or summary.failed:
+        for line in lines if not args.quiet else lines[1:]:
+            print(line, file=sys.stderr)
+    return 1 if summary.failed else 0
+
+
+def _fit(args: argparse.Namespace) -> int:
+    from reflow.roles import training
+
+    ruleset = load_rules(args.ruleset)
+    try:
+        cases = training.find_cases([Path(c) for c in args.cases])
+        fitted = training.fit_cases(cases, ruleset, epochs=args.epochs, seed=args.seed, progress=True)
+    except training.CaseError as error:
+        raise UsageError(str(error)) from error
+    if args.in_place:
+        target = Path(args.ruleset)
+        if not target.is_file():
+            raise UsageError(f"--in-place needs RULESET to be a rule file, not {args.ruleset!r}")
+        rewritten = training.replace_section(target.read_text(encoding="utf-8"), fitted)
+        target.write_text(rewritten, encoding="utf-8")
+    else:
+        target = Path(args.output)
+        reference = training.extends_reference(args.ruleset, target)
+        target.write_text(training.rule_file(fitted, name=target.stem, extends=reference), encoding="utf-8")
+    load_rules(str(target))  # what was written loads back
+    for line in training.summary(fitted):
+        print(line, file=sys.stderr)
+    print(f"wrote {target}", file=sys.stderr)
     return 0
 
 
 def _rules(args: argparse.Namespace) -> int:
+    if args.rules_command == "fit":
+        return _fit(args)
     if args.rules_command == "list":
         for name, description in builtin_rulesets():
             print(f"{name:<16} {description}")
@@ -201,10 +339,14 @@ def _rules(args: argparse.Namespace) -> int:
     problems = check_files(args.files)
     for problem in problems:
         print(problem, file=sys.stderr)
+    warnings = check_warnings(args.files)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s) in {len(args.files)} file(s)", file=sys.stderr)
         return 2
-    print(f"{len(args.files)} file(s) OK")
+    noted = f", {len(warnings)} warning(s)" if warnings else ""
+    print(f"{len(args.files)} file(s) OK{noted}")
     return 0
 
 

@@ -641,11 +641,16 @@ class _Element:
     match: Match
 
 
+#: Roles of text that may open a paragraph's first line; that line is the paragraph's start.
+GLUED_ROLES = frozenset({"dateline", "byline"})
+
+
 def _roles_from(
     reference: Reference, elements: Sequence[_Element], markers: Iterable[int] = ()
 ) -> tuple[str, ...]:
     """Each line takes the role of the element its first claimed character belongs to (earlier elements
-    win a character); a paragraph's line is ``para_start`` if the paragraph's first character is on it.
+    win a character); a paragraph's line is ``para_start`` if the paragraph's first character is on it,
+    also when a dateline or byline opens that line.
     Lines of no element are ``blank`` (no character), ``marker`` (in ``markers``) or ``furniture``."""
     owner = array("l", [-1]) * len(reference.text)
     for number, element in enumerate(elements):
@@ -665,6 +670,12 @@ def _roles_from(
             roles.append("marker" if line in marker_lines else "furniture")
         elif found.role == "paragraph":
             roles.append("para_start" if reference.lines[found.match.first] == line else "para_cont")
+        elif found.role in GLUED_ROLES and any(
+            elements[owner[p]].role == "paragraph" and reference.lines[elements[owner[p]].match.first] == line
+            for p in range(lo, hi)
+            if owner[p] >= 0
+        ):
+            roles.append("para_start")  # a dateline or byline glued to the start of its paragraph
         else:
             roles.append(found.role)
     return tuple(roles)

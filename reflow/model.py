@@ -11,6 +11,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+#: What a line of a page can be, as the line-role decoder (:mod:`reflow.roles`) decides it. Blank lines
+#: are ``blank``; every other line gets exactly one of the other roles.
+LINE_ROLES: tuple[str, ...] = (
+    "blank",
+    "furniture",
+    "marker",
+    "kicker",
+    "headline",
+    "subtitle",
+    "heading",
+    "dateline",
+    "byline",
+    "caption",
+    "end_cue",
+    "para_start",
+    "para_cont",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Line:
@@ -155,3 +173,6 @@ class Document:
     furniture: tuple[Block, ...] = field(default=())
     #: How the input bytes were decoded ("" when text was given), and why that encoding was chosen.
     encoding: str = ""
+    #: ``(page, label)`` for every page whose printed label the furniture rules found (``Block.page`` is
+    #: the page index: form feeds before the line), in page order.
+    page_labels: tuple[tuple[int, str], ...] = ()

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
 import regex
 
 from reflow.model import Edit, Line, Piece
-from reflow.ruleset import TRANSLATIONS, NormalizeRule, RuleSet
+from reflow.ruleset import TRANSLATIONS, NormalizeRule, RulePattern, RuleSet
 from reflow.shadow import Shadow
 
 #: Characters XML 1.0 cannot carry (and form feeds inside a line); removed with a record.
@@ -26,7 +27,7 @@ def propose(source: str, lines: Sequence[Line], ruleset: RuleSet) -> list[Edit]:
     starts = [line.start for line in lines]
     spans = [(line.content_start, line.content_end) for line in lines]
     proposals: list[tuple[int, int, int, Edit]] = []
-    rules: list[tuple[str, regex.Pattern[str], Callable[[regex.Match[str]], str]]]
+    rules: list[tuple[str, regex.Pattern[str] | RulePattern, Callable[[regex.Match[str]], str]]]
     rules = [(CONTROL_RULE, _CONTROL, lambda _match: "")]
     rules += [
         (r.name, r.pattern, _on_source(r, source)) for r in ruleset.normalize if ruleset.enabled(r.name)
@@ -34,6 +35,7 @@ def propose(source: str, lines: Sequence[Line], ruleset: RuleSet) -> list[Edit]:
     # rules written in simplified Chinese match traditional text too: they run on a script-folded copy
     # (one code point for one), and what they put in is taken from the source itself
     folded = Shadow(ruleset.matching.shadow, fold_widths=False)(source)
+    translations = {r.name: TRANSLATIONS[r.translate] for r in ruleset.normalize if r.translate}
     for order, (name, pattern, expand) in enumerate(rules):
         for match in pattern.finditer(folded if name != CONTROL_RULE else source):
             start, end = match.span()
@@ -60,7 +62,8 @@ def propose(source: str, lines: Sequence[Line], ruleset: RuleSet) -> list[Edit]:
                 removed=removed,
                 inserted=inserted,
             )
-            proposals.append((start, order, end, edit))
+            for part in _one_per_character(edit, translations.get(name)):
+                proposals.append((part.start, order, part.end, part))
     proposals.sort(key=lambda item: (item[0], item[1]))
     accepted: list[Edit] = []
     last_end = -1
@@ -86,6 +89,30 @@ def _on_source(rule: NormalizeRule, source: str) -> Callable[[regex.Match[str]],
         return rule.expand(again if again is not None else match)
 
     return expand
+
+
+def _one_per_character(edit: Edit, translate: Callable[[str], str] | None) -> list[Edit]:
+    """A translation that changes the length of a run (``ﬁﬃ`` -> ``fiffi``) as one edit per source
+    character, when it translates character by character: each output piece then stands for exactly the
+    character it replaced, and no output offset points at a neighbour in the run."""
+    removed, inserted = edit.removed, edit.inserted
+    if translate is None or len(removed) < 2 or len(inserted) == len(removed):
+        return [edit]
+    parts = [translate(char) for char in removed]
+    if "".join(parts) != inserted:
+        return [edit]
+    return [
+        replace(
+            edit,
+            action="replace" if part else "delete",
+            start=edit.start + i,
+            end=edit.start + i + 1,
+            removed=char,
+            inserted=part,
+        )
+        for i, (char, part) in enumerate(zip(removed, parts, strict=True))
+        if part != char
+    ]
 
 
 def _translate(rule: NormalizeRule, text: str) -> str:

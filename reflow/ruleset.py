@@ -12,20 +12,25 @@ validation, ``extends`` merging and :func:`describe` follow from the spec. docs/
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
+import hashlib
 import importlib
 import importlib.resources
 import os
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 import regex
 
+from reflow.model import LINE_ROLES
 from reflow.stages import PASS_NAMES
 
 __all__ = [
@@ -40,18 +45,224 @@ __all__ = [
     "MarkerRule",
     "MatchingRules",
     "NormalizeRule",
+    "PatternGuard",
     "PatternRule",
+    "PatternTimeoutWarning",
     "Problem",
     "PunctuationRules",
     "RuleFileError",
+    "RulePattern",
     "RuleSet",
     "builtin_rulesets",
     "check_files",
+    "check_warnings",
     "describe",
+    "fingerprint",
     "load_ruleset",
+    "pattern_guard",
+    "pattern_warnings",
 ]
 
 HyphenPolicy = Literal["keep", "drop", "evidence"]
+
+
+# --- Compiled patterns with a time limit --------------------------------------------------------------------
+
+#: Seconds one match of a rule-file pattern may take, plus :data:`SECONDS_PER_CHARACTER` for each character
+#: of the text it runs on; past that it is abandoned and the rule skipped there (a recorded warning).
+PATTERN_TIMEOUT = 0.5
+SECONDS_PER_CHARACTER = 1e-6
+#: After this many timeouts of one pattern in one conversion it is skipped for the rest of the conversion.
+MAX_TIMEOUTS = 3
+#: Whole-text scans (:meth:`RulePattern.finditer`) restart with a fresh time limit every so many characters.
+_SCAN_CHUNK = 1 << 18
+#: After a timeout, a scan goes on line by line for at most so many lines before scanning whole text again.
+_RECOVERY_LINES = 1000
+
+
+class PatternTimeoutWarning(RuntimeWarning):
+    """A rule-file pattern ran out of time; issued when no :func:`pattern_guard` collects the warnings."""
+
+
+@dataclass(slots=True)
+class PatternGuard:
+    """The time limit of rule-file patterns in one conversion and the timeouts met (:func:`pattern_guard`)."""
+
+    timeout: float = PATTERN_TIMEOUT
+    limit: int = MAX_TIMEOUTS
+    warnings: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def exhausted(self, pattern: RulePattern) -> bool:
+        return self.counts.get(pattern.label, 0) >= self.limit
+
+    def record(self, pattern: RulePattern, text: str, start: int, end: int, seconds: float) -> None:
+        count = self.counts.get(pattern.label, 0) + 1
+        self.counts[pattern.label] = count
+        self.warnings.append(pattern.timeout_message(text, start, end, seconds, last=count >= self.limit))
+
+
+_GUARD: ContextVar[PatternGuard | None] = ContextVar("reflow_pattern_guard", default=None)
+
+
+@contextlib.contextmanager
+def pattern_guard(timeout: float = PATTERN_TIMEOUT, limit: int = MAX_TIMEOUTS) -> Iterator[PatternGuard]:
+    """Collect the pattern timeouts of the code run inside, with this time limit (one guard per conversion).
+
+    >>> slow = RulePattern(regex.compile(r"(a|aa)+$"), "normalize.slow", "pattern", "mine.toml")
+    >>> with pattern_guard(timeout=0.05) as guard:
+    ...     print(slow.search("a" * 40 + "b"))
+    None
+    >>> print(guard.warnings[0][:75])
+    mine.toml: normalize.slow.pattern: pattern '(a|aa)+$' took more than 0.05 s
+    """
+    guard = PatternGuard(timeout, limit)
+    token = _GUARD.set(guard)
+    try:
+        yield guard
+    finally:
+        _GUARD.reset(token)
+
+
+@dataclass(frozen=True, slots=True)
+class RulePattern:
+    """A rule file's compiled pattern: ``regex`` matching with a time limit, so no pattern can hang a run.
+
+    Offers the methods passes use (:meth:`search`, :meth:`match`, :meth:`fullmatch`, :meth:`finditer`,
+    :meth:`sub`). A match that runs out of time counts as no match: the rule is skipped for that text
+    (that line, in a whole-text :meth:`finditer`), and a warning naming the file, the rule and the line is
+    recorded in the active :func:`pattern_guard` (else issued as a :class:`PatternTimeoutWarning`).
+    """
+
+    compiled: regex.Pattern[str]
+    rule: str = field(default="", compare=False)
+    key: str = field(default="", compare=False)
+    file: str = field(default="", compare=False)
+
+    @property
+    def pattern(self) -> str:
+        return self.compiled.pattern
+
+    @property
+    def flags(self) -> int:
+        return self.compiled.flags
+
+    @property
+    def label(self) -> str:
+        return f"{self.file}: {self.rule}.{self.key}" if self.rule else repr(self.pattern)
+
+    def named(self, file: str, rule: str, key: str) -> RulePattern:
+        """The same pattern, saying where it was defined."""
+        return RulePattern(self.compiled, rule, key, file)
+
+    def search(self, string: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
+        return self._once(self.compiled.search, string, pos, endpos)
+
+    def match(self, string: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
+        return self._once(self.compiled.match, string, pos, endpos)
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
+        return self._once(self.compiled.fullmatch, string, pos, endpos)
+
+    def sub(self, repl: str | Callable[[regex.Match[str]], str], string: str) -> str:
+        """``string`` with every match replaced; unchanged where the pattern runs out of time."""
+        out: list[str] = []
+        at = 0
+        for found in self.finditer(string):
+            out += [string[at : found.start()], repl(found) if callable(repl) else found.expand(repl)]
+            at = found.end()
+        return "".join([*out, string[at:]])
+
+    def finditer(self, string: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match[str]]:
+        """Every match in ``string[pos:endpos]``, scanning in chunks that each get their own time limit.
+
+        After a timeout the scan goes on line by line from the last match, skipping the line where the
+        pattern ran out of time (matches spanning lines are not found in those lines).
+        """
+        end = len(string) if endpos is None else min(endpos, len(string))
+        at = pos
+        while at <= end:
+            guard = _GUARD.get()
+            if guard is not None and guard.exhausted(self):
+                return
+            found, at, state = self._scan(string, at, end)
+            yield from found
+            if state == "done":
+                return
+            if state == "timeout":
+                found, at = self._by_lines(string, at, end)
+                yield from found
+
+    def _limit(self, length: int) -> float:
+        guard = _GUARD.get()
+        base = guard.timeout if guard is not None else PATTERN_TIMEOUT
+        return base + length * SECONDS_PER_CHARACTER
+
+    def _once(
+        self, method: Callable[..., regex.Match[str] | None], string: str, pos: int, endpos: int | None
+    ) -> regex.Match[str] | None:
+        guard = _GUARD.get()
+        if guard is not None and guard.exhausted(self):
+            return None
+        end = len(string) if endpos is None else endpos
+        limit = self._limit(end - pos)
+        try:
+            return method(string, pos, endpos, timeout=limit)
+        except TimeoutError:
+            self._timed_out(string, pos, end, limit)
+            return None
+
+    def _scan(self, string: str, at: int, end: int) -> tuple[list[regex.Match[str]], int, str]:
+        """Matches from ``at`` until one ends a chunk past it: (matches, where to go on, done|more|timeout).
+
+        Each chunk gets its own time limit: a long text is not one match, and must not be timed as one."""
+        found: list[regex.Match[str]] = []
+        try:
+            for match in self.compiled.finditer(string, at, end, timeout=self._limit(_SCAN_CHUNK)):
+                found.append(match)
+                if match.end() - at >= _SCAN_CHUNK and match.end() > match.start():
+                    return found, match.end(), "more"
+        except TimeoutError:
+            return found, found[-1].end() if found else at, "timeout"
+        return found, end, "done"
+
+    def _by_lines(self, string: str, at: int, end: int) -> tuple[list[regex.Match[str]], int]:
+        """Matches line by line from ``at``, up to and past the first line that runs out of time."""
+        found: list[regex.Match[str]] = []
+        for _ in range(_RECOVERY_LINES):
+            if at >= end:
+                return found, end + 1
+            newline = string.find("\n", at, end)
+            stop = end if newline == -1 else newline + 1
+            limit = self._limit(stop - at)
+            try:
+                found += self.compiled.finditer(string, at, stop, timeout=limit)
+            except TimeoutError:
+                self._timed_out(string, at, stop, limit)
+                return found, stop
+            at = stop
+        return found, at
+
+    def _timed_out(self, string: str, start: int, end: int, seconds: float) -> None:
+        guard = _GUARD.get()
+        if guard is not None:
+            guard.record(self, string, start, end, seconds)
+        else:
+            warnings.warn(
+                PatternTimeoutWarning(self.timeout_message(string, start, end, seconds, last=False)),
+                stacklevel=3,
+            )
+
+    def timeout_message(self, string: str, start: int, end: int, seconds: float, *, last: bool) -> str:
+        text = string[start:end].rstrip("\n")
+        where = f"line {string.count(chr(10), 0, start) + 1} " if "\n" in string else ""
+        excerpt = text if len(text) <= 30 else f"{text[:30]}…"
+        then = "; the rule is skipped for the rest of this input" if last else "; the rule was skipped there"
+        return (
+            f"{self.label}: pattern {self.pattern!r} took more than {seconds:.2g} s on {where}"
+            f"({len(text)} characters: {excerpt!r}){then}; rewrite it without nested or overlapping "
+            "repeats (see 'reflow rules check')"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +332,8 @@ class JoinRules:
     """How two hard-wrapped lines are joined back."""
 
     no_space_scripts: tuple[str, ...]
-    space_before: regex.Pattern[str]
-    space_after: regex.Pattern[str]
+    space_before: RulePattern
+    space_after: RulePattern
     hyphens: str
     hyphen_policy: HyphenPolicy
 
@@ -143,7 +354,7 @@ class NormalizeRule:
 
     name: str
     description: str
-    pattern: regex.Pattern[str]
+    pattern: RulePattern
     replace: str
     translate: str
     examples: tuple[tuple[str, str], ...]
@@ -178,7 +389,7 @@ class FurnitureRule:
 
     name: str
     description: str
-    pattern: regex.Pattern[str]
+    pattern: RulePattern
     kind: FurnitureKind
     examples: tuple[tuple[str, str], ...]
 
@@ -189,7 +400,7 @@ class MarkerRule:
 
     name: str
     description: str
-    pattern: regex.Pattern[str]
+    pattern: RulePattern
     direction: JumpDirection
     placement: MarkerPlacement
     examples: tuple[tuple[str, str], ...]
@@ -201,7 +412,7 @@ class HeadingRule:
 
     name: str
     description: str
-    pattern: regex.Pattern[str]
+    pattern: RulePattern
     level: int
     max_length: int
     examples: tuple[tuple[str, str], ...]
@@ -214,7 +425,7 @@ class PatternRule:
 
     name: str
     description: str
-    pattern: regex.Pattern[str]
+    pattern: RulePattern
     examples: tuple[tuple[str, str], ...]
 
 
@@ -224,7 +435,7 @@ class FlagRule:
 
     name: str
     description: str
-    pattern: regex.Pattern[str]
+    pattern: RulePattern
     note: str
     examples: tuple[tuple[str, str], ...]
 
@@ -233,13 +444,27 @@ class FlagRule:
 class HeadlineRules:
     """What headline stacks look like and where to attach them."""
 
-    subtitle: regex.Pattern[str]
-    cue: regex.Pattern[str]
+    subtitle: RulePattern
+    cue: RulePattern
     max_length: int
     subtitle_max_length: int
     subhead_max_length: int
     kicker_first: bool
     prefer: HeadlinePreference
+
+
+@dataclass(frozen=True, slots=True)
+class RoleRules:
+    """Weights of the line-role decoder: ``weights[role][feature]`` (see :mod:`reflow.roles`).
+
+    Empty weights switch the decoder off: breaks and structure are then decided pass by pass.
+    """
+
+    weights: Mapping[str, Mapping[str, float]]
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.weights)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +488,10 @@ class RuleSet:
     datelines: tuple[PatternRule, ...]
     end_cues: tuple[PatternRule, ...]
     flags: tuple[FlagRule, ...]
+    cues: tuple[PatternRule, ...] = ()
+    roles: RoleRules = RoleRules({})
+    #: The rule files read, as absolute paths (the set's own file first, then those it extends).
+    paths: tuple[str, ...] = ()
 
     def enabled(self, pass_name: str) -> bool:
         """Whether the pass or rule called ``pass_name`` (dotted) is switched on."""
@@ -438,6 +667,32 @@ class _Pairs(_Type):
         return tuple((pair[0], pair[1]) for pair in value)
 
 
+class _Weights(_Type):
+    """Line-role weights: a table per role of ``feature = number``."""
+
+    @property
+    def expected(self) -> str:
+        return f"a table per line role ({', '.join(LINE_ROLES[1:])}) of feature = number"
+
+    def check(self, value: object) -> Any:
+        if not isinstance(value, dict):
+            raise self.wrong(value)
+        bad = []
+        known = set(LINE_ROLES[1:])
+        for role, table in value.items():
+            if role not in known:
+                hint = _did_you_mean(role, known)
+                bad.append(f"unknown line role {role!r}{hint}; roles: {', '.join(LINE_ROLES[1:])}")
+            elif not isinstance(table, dict) or not all(
+                isinstance(w, int | float) and not isinstance(w, bool) for w in table.values()
+            ):
+                bad.append(f"{role}: expected a table of feature = number")
+        if bad:
+            raise _Invalid(*bad)
+        # plain dicts, so a rule set pickles (to worker processes); nothing changes them after loading
+        return {role: {str(f): float(w) for f, w in table.items()} for role, table in value.items()}
+
+
 # One character class: [...] (with escapes and POSIX [:name:] inside), \p{..}, \d-style escapes, an
 # escaped or plain single character, or '.', optionally after inline flags like (?i).
 _ONE_CHARACTER_CLASS = regex.compile(
@@ -481,7 +736,7 @@ class _Pattern(_Type):
                 f"expected {self.expected}, got {_show(value)}: it is matched against one character, so "
                 "write a single [...] class (put alternatives inside the brackets, no quantifiers)"
             )
-        return compiled
+        return RulePattern(compiled)
 
 
 @dataclass(frozen=True, slots=True)
@@ -572,7 +827,7 @@ class _Table:
 def _make_normalize_rule(
     name: str,
     description: str,
-    pattern: regex.Pattern[str],
+    pattern: RulePattern,
     replace: str,
     translate: str,
     examples: tuple[tuple[str, str], ...],
@@ -584,7 +839,7 @@ def _check_replacement(rule: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     pattern, replace = rule.get("pattern"), rule.get("replace")
     if replace and rule.get("translate"):
         yield "translate", "give either replace or translate, not both: translate replaces each match itself"
-    if isinstance(pattern, regex.Pattern) and isinstance(replace, str):
+    if isinstance(pattern, RulePattern) and isinstance(replace, str):
         try:
             # Group references are only resolved against a match: make one that always matches "" and
             # has the same groups (unmatched groups expand to "").
@@ -621,7 +876,7 @@ def _rule_array(doc: str, make: Callable[..., Any], table: str, **extra: _Key) -
 
 
 #: Array tables whose items are named rules (pass ``<table>.<name>``).
-RULE_ARRAYS = ("normalize", "furniture", "markers", "headings", "datelines", "end_cues", "flags")
+RULE_ARRAYS = ("normalize", "furniture", "markers", "headings", "datelines", "end_cues", "flags", "cues")
 
 
 def _ratio(doc: str) -> _Key:
@@ -717,8 +972,16 @@ _SPEC: dict[str, _Table] = {
     "headlines": _Table(
         "What headline stacks look like and where to attach them.",
         {
-            "subtitle": _Key(_Pattern(), "A line that is a subtitle (副题).", regex.compile(r"^——")),
-            "cue": _Key(_Pattern(), "A line that can only be a headline line.", regex.compile(r"(?!)")),
+            "subtitle": _Key(
+                _Pattern(),
+                "A line that is a subtitle (副题).",
+                RulePattern(regex.compile(r"^——"), "headlines", "subtitle"),
+            ),
+            "cue": _Key(
+                _Pattern(),
+                "A line that can only be a headline line.",
+                RulePattern(regex.compile(r"(?!)"), "headlines", "cue"),
+            ),
             "max_length": _Key(_Number(1, None, whole=True), "Longest headline line, in characters.", 40),
             "subtitle_max_length": _Key(
                 _Number(1, None, whole=True), "Longest subtitle, in characters.", 120
@@ -771,6 +1034,20 @@ _SPEC: dict[str, _Table] = {
         FlagRule,
         "flags",
         note=_Key(_Text(), "What the flag tells the reader (shown in the explain log).", ""),
+    ),
+    "cues": _rule_array(
+        "Line cues: patterns that are evidence for the line-role decoder (feature cue:<name>); their "
+        "meaning is in the [roles] weights, not in the pattern.",
+        PatternRule,
+        "cues",
+    ),
+    "roles": _Table(
+        "Weights of the line-role decoder, fitted by `reflow rules fit` (empty: decoder off).",
+        {
+            "weights": _Key(_Weights(), "A table per line role of feature = weight.", {}),
+        },
+        merge="keys",
+        make=RoleRules,
     ),
     "examples": _Table(
         "Whole conversion examples, run as tests.",
@@ -957,7 +1234,10 @@ def _check_table(
             )
             continue
         try:
-            values[key] = key_spec.type.check(value)
+            checked = key_spec.type.check(value)
+            if isinstance(checked, RulePattern):
+                checked = checked.named(source.display, label, key)
+            values[key] = checked
         except _Invalid as invalid:
             values[key] = _BAD
             problems.extend(Problem(source.display, label, key, message) for message in invalid.messages)
@@ -1066,6 +1346,7 @@ class _Resolved:
     """A rule file merged with everything it extends, checked; buildable when ``problems`` is empty."""
 
     files: tuple[str, ...]
+    paths: tuple[str, ...]
     ruleset: Mapping[str, Any]  # the file's own [ruleset] table
     tables: Mapping[str, Mapping[str, Any]]
     arrays: Mapping[str, tuple[Mapping[str, Any], ...]]
@@ -1090,7 +1371,16 @@ def _resolve(source: _Source, chain: tuple[_Source, ...] = ()) -> _Resolved:
 def _resolve_uncached(source: _Source, chain: tuple[_Source, ...]) -> _Resolved:
     data, read_problems = _read(source)
     if data is None:
-        return _Resolved((source.display,), {}, {}, {}, frozenset(), tuple(read_problems), complete=False)
+        return _Resolved(
+            (source.display,),
+            (str(source.path),),
+            {},
+            {},
+            {},
+            frozenset(),
+            tuple(read_problems),
+            complete=False,
+        )
     layer = _check_layer(source, data)
     problems = layer.problems
     own = layer.tables["ruleset"]
@@ -1150,6 +1440,7 @@ def _resolve_uncached(source: _Source, chain: tuple[_Source, ...]) -> _Resolved:
         )
     return _Resolved(
         files=(source.display, *(parent.files if parent else ())),
+        paths=(str(source.path), *(parent.paths if parent else ())),
         ruleset=own,
         tables=tables,
         arrays=arrays,
@@ -1252,6 +1543,7 @@ def _build(resolved: _Resolved) -> RuleSet:
         description=own["description"],
         files=resolved.files,
         disabled=resolved.disabled,
+        paths=resolved.paths,
         **parts,
     )
 
@@ -1305,6 +1597,179 @@ def check_files(paths: list[str]) -> list[Problem]:
     return problems
 
 
+def fingerprint(ruleset: RuleSet) -> str:
+    """A hash of the rule files ``ruleset`` was read from (its own and those it extends): ``sha256:<hex>``.
+
+    Two runs with the same fingerprint used the same rules; a batch records it for every output.
+    """
+    digest = hashlib.sha256()
+    for path in ruleset.paths or ruleset.files:
+        digest.update(os.path.basename(path).encode("utf-8", "surrogatepass") + b"\0")
+        try:
+            digest.update(Path(path).read_bytes())
+        except OSError:
+            digest.update(b"<unreadable>")
+        digest.update(b"\0")
+    return f"sha256:{digest.hexdigest()}"
+
+
+def pattern_warnings(ruleset: RuleSet) -> list[Problem]:
+    """Patterns of ``ruleset`` whose matching time can explode (nested or overlapping repeats).
+
+    >>> rules = load_ruleset("latin")
+    >>> pattern_warnings(rules)
+    []
+    """
+    found: list[Problem] = []
+    for pattern in _patterns(ruleset):
+        risk = repeat_risk(pattern.pattern)
+        if risk is not None:
+            problem = Problem(pattern.file, pattern.rule, pattern.key, f"warning: {risk}")
+            if problem not in found:
+                found.append(problem)
+    return found
+
+
+def check_warnings(paths: list[str]) -> list[Problem]:
+    """:func:`pattern_warnings` of every rule file in ``paths`` that loads, each warning once."""
+    found: list[Problem] = []
+    for path in paths:
+        try:
+            ruleset = load_ruleset(path)
+        except RuleFileError:
+            continue
+        found.extend(problem for problem in pattern_warnings(ruleset) if problem not in found)
+    return found
+
+
+def _patterns(ruleset: RuleSet) -> Iterator[RulePattern]:
+    for table, spec in _SPEC.items():
+        if spec.make is None:
+            continue
+        value = getattr(ruleset, table)
+        for item in value if spec.array else (value,):
+            for key in spec.keys:
+                candidate = getattr(item, key, None)
+                if isinstance(candidate, RulePattern):
+                    yield candidate
+
+
+# A token of a pattern, as far as repeats are concerned: an escape (\p{..}, \x.., \N{..}, \d ...), a
+# character class (with escapes and [:name:] inside), a group opening, a quantifier, or one character.
+_TOKEN = regex.compile(
+    r"""
+      (?P<escape> \\(?: [pPN]\{[^{}]*\} | x[0-9A-Fa-f]{2} | x\{[0-9A-Fa-f]+\} | u[0-9A-Fa-f]{4}
+                      | U[0-9A-Fa-f]{8} | [pP][A-Za-z] | . ) )
+    | (?P<class>  \[ \^? \]? (?: \[:\^?[A-Za-z]+:\] | \\. | [^\]\\] )* \] )
+    | (?P<flags>  \(\?[a-zA-Z\-]+\) )
+    | (?P<comment> \(\?\#[^)]*\) )
+    | (?P<open>   \( (?: \?(?: P?<[A-Za-z_][A-Za-z0-9_]*> | [:=!>|] | <[=!] | [a-zA-Z\-]+: | P=[^)]*\) ) )? )
+    | (?P<close>  \) )
+    | (?P<bar>    \| )
+    | (?P<quant>  (?: [*+?] | \{\d*,?\d*\} ) [+?]? )
+    | (?P<char>   . )
+    """,
+    regex.VERBOSE | regex.DOTALL,
+)
+
+
+@dataclass(slots=True)
+class _Atom:
+    text: str
+    group: _Group | None = None
+    times: Literal["once", "optional", "repeated"] = "once"
+    skippable: bool = False  # may match nothing (a quantifier with a minimum of 0)
+
+
+@dataclass(slots=True)
+class _Group:
+    atomic: bool
+    branches: list[list[_Atom]] = field(default_factory=lambda: [[]])
+
+
+def _times(quantifier: str) -> tuple[Literal["optional", "repeated"], bool] | None:
+    """``repeated`` for ``*``, ``+``, ``{2,}``, ``{1,5}``; ``optional`` for ``?``, ``{0,1}``, with whether
+    the minimum is 0; None for possessive ones (``*+``), which never backtrack."""
+    if len(quantifier) > 1 and quantifier.endswith("+"):
+        return None
+    body = quantifier.rstrip("?") if len(quantifier) > 1 else quantifier
+    if body in ("*", "+", "?"):
+        return ("optional" if body == "?" else "repeated"), body != "+"
+    low, comma, high = body[1:-1].partition(",")
+    least = int(low or 0)
+    most = least if not comma else (int(high) if high else least + 2)
+    return ("repeated" if most > 1 else "optional"), least == 0
+
+
+def _ambiguity(group: _Group) -> str | None:
+    """What lets the iterations of a repeated ``group`` share out the same text in many ways, or None."""
+    if group.atomic:
+        return None
+    firsts = [branch[0].text for branch in group.branches if branch]
+    alike = next((first for i, first in enumerate(firsts) if first in firsts[:i]), None)
+    if alike is not None:
+        return f"two of its alternatives start alike ('{alike}')"
+    for branch in group.branches:
+        for index, atom in enumerate(branch):
+            rest_optional = all(after.skippable for after in branch[index + 1 :])
+            if atom.times == "repeated" and rest_optional and (index == 0 or atom.text == branch[0].text):
+                return f"it ends in the repeat '{atom.text}', which the next repetition can also start with"
+            if atom.group is not None and atom.times == "once" and index == 0 and len(branch) == 1:
+                inner = _ambiguity(atom.group)  # ((a+))+ is (a+)+
+                if inner is not None:
+                    return inner
+    return None
+
+
+def repeat_risk(pattern: str) -> str | None:
+    """Why matching ``pattern`` can take exponential time, or None: a repeated group whose alternatives
+    start alike (``(a|aa)+``) or whose repeats can share out the same text between its repetitions
+    (``(a+)+``, ``(\\w+\\s?)*``). Possessive quantifiers (``*+``) and atomic groups (``(?>...)``) never
+    backtrack; ``(?:\\d\\s*)+``, where every repetition starts with its own digit, is linear.
+
+    >>> print(repeat_risk(r"(a|aa)+$").split(":")[0])
+    group '(a|aa)' is repeated and two of its alternatives start alike ('a')
+    >>> print(repeat_risk(r"(\\w+\\s?)*x")[:75])
+    group '(\\w+\\s?)' is repeated and it ends in the repeat '\\w', which the next
+    >>> [repeat_risk(p) for p in (r"(?:\\d\\s*)+", r"(?>a|aa)+", r"(a|aa)++", r"(?:\\s+\\p{Han}{2,4})+")]
+    [None, None, None, None]
+    """
+    stack = [_Group(atomic=False)]
+    starts: list[int] = []
+    for token in _TOKEN.finditer(pattern):
+        kind, text = token.lastgroup, token.group()
+        branch = stack[-1].branches[-1]
+        if kind == "open":
+            stack.append(_Group(atomic=text == "(?>"))
+            starts.append(token.start())
+        elif kind == "close" and len(stack) > 1:
+            inner = stack.pop()
+            stack[-1].branches[-1].append(_Atom(pattern[starts.pop() : token.end()], inner))
+        elif kind == "bar":
+            stack[-1].branches.append([])
+        elif kind == "quant":
+            quantified = _times(text)
+            if not branch:
+                continue
+            atom = branch[-1]
+            if quantified is None:
+                atom.group = None  # possessive: matched once and for all, like an atomic group
+                continue
+            times, atom.skippable = quantified
+            atom.times = times if atom.times == "once" else "repeated"
+            if times == "repeated" and atom.group is not None:
+                why = _ambiguity(atom.group)
+                if why is not None:
+                    return (
+                        f"group '{atom.text}' is repeated and {why}: a text that almost matches takes "
+                        "exponential time; make the alternatives distinct, or the group atomic (?>...) or "
+                        "possessive (...)++"
+                    )
+        elif kind not in ("flags", "comment"):
+            branch.append(_Atom(text))
+    return None
+
+
 def describe(ruleset: RuleSet) -> str:
     """The resolved rule set as rule-file TOML: every table, key and value, inherited ones included.
 
@@ -1325,7 +1790,13 @@ def describe(ruleset: RuleSet) -> str:
         if spec.make is None:
             continue
         value = getattr(ruleset, table)
-        if not spec.array:
+        if table == "roles":
+            tables = (
+                f"{role} = {{ {', '.join(f'{_toml(f)} = {w!r}' for f, w in sorted(features.items()))} }}"
+                for role, features in value.weights.items()
+            )
+            out += ["", "[roles]", f"weights = {{ {', '.join(tables)} }}"]
+        elif not spec.array:
             out += ["", f"[{table}]", *(f"{key} = {_toml(getattr(value, key))}" for key in spec.keys)]
         elif table == "examples":
             out += ["", f"# [[examples]]: {len(value)} (not shown)"]
@@ -1342,7 +1813,7 @@ def describe(ruleset: RuleSet) -> str:
 
 def _toml(value: object, nested_ok: bool = True) -> str:
     """A TOML literal for a compiled value (patterns as their source, literal strings when possible)."""
-    if isinstance(value, regex.Pattern):
+    if isinstance(value, RulePattern):
         source = value.pattern
         if "'" not in source and source.isprintable():
             return f"'{source}'"

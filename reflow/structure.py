@@ -20,13 +20,14 @@ Every decision becomes an :class:`~reflow.model.Edit` naming its rule.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import regex
 
 from reflow import pieces as cutter
 from reflow.model import Article, Block, BlockKind, Edit, Jump, Piece
+from reflow.roles.decoder import RoleDecision
 from reflow.ruleset import RuleSet
 from reflow.shadow import Shadow
 
@@ -40,18 +41,21 @@ class Unit:
     """A block with the role the structure passes gave it."""
 
     block: Block
-    role: str  # paragraph | heading | marker | end | short
+    role: str  # paragraph | heading | marker | end | short | stack
     last_page: int
     jumps: tuple[Jump, ...] = ()
     dateline: tuple[str, int, int, int, int] | None = None  # rule, dateline span, byline span (text offsets)
     ends_article: bool = False
+    stack_role: str = ""  # kicker | headline | subtitle, for a stack line whose role the decoder chose
+    note: str = ""  # the evidence of the decoded role
 
 
 @dataclass(frozen=True, slots=True)
 class Stack:
-    """A headline stack: its member blocks in page order."""
+    """A headline stack: its member blocks in page order (and their decoded roles, when known)."""
 
     members: tuple[Block, ...]
+    roles: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -66,8 +70,18 @@ class _Segment:
 class StructureRules:
     """The structure passes of one rule set, with its patterns matched on the shadow copy."""
 
-    def __init__(self, ruleset: RuleSet, source: str, line_starts: Sequence[int] = ()) -> None:
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        source: str,
+        line_starts: Sequence[int] = (),
+        *,
+        line_roles: Mapping[int, RoleDecision] | None = None,
+        joiner: Callable[[str, str], str] = lambda left, right: "",
+    ) -> None:
         self.ruleset = ruleset
+        self.line_roles = line_roles or {}
+        self.joiner = joiner
         self.source = source
         self.line_starts = line_starts
         self.shadow = Shadow(ruleset.matching.shadow)
@@ -97,6 +111,15 @@ class StructureRules:
     def finished(self, text: str) -> bool:
         return self.ruleset.punctuation.ends_paragraph(text)
 
+    def glue(self, above: Block, below: Block) -> str:
+        """What joins a stack or heading line to the line of the same role below it: the join passes'
+        glue when the line above is filled to the column (one line wrapped), a space otherwise (a
+        headline of two phrases set on two lines)."""
+        decided = self.line_roles.get(above.last_line)
+        if decided is not None and decided.full:
+            return self.joiner(above.text, below.text)
+        return " "
+
 
 def standalone_lines(pieces: Sequence[Sequence[Piece]], ruleset: RuleSet) -> frozenset[int]:
     """Indices of the lines that are a whole continuation marker: they never join a paragraph."""
@@ -120,15 +143,21 @@ def build(
     line_pages: Sequence[int],
     page_labels: dict[int, str],
     joiner: Callable[[str, str], str] = lambda left, right: "",
+    line_roles: Mapping[int, RoleDecision] | None = None,
 ) -> tuple[list[Article], list[Edit]]:
     """Turn the document's paragraphs into articles, recording every structural edit.
 
     ``joiner`` says what goes between the two halves of a paragraph cut by a jump (the join passes).
+    ``line_roles`` are the decoded roles by line number: a block is what the role of its first line says
+    (headings, stack lines, datelines, end cues); without them, runs of short blocks are judged here.
     """
-    rules = StructureRules(ruleset, source, line_starts)
+    rules = StructureRules(ruleset, source, line_starts, line_roles=line_roles, joiner=joiner)
     edits: list[Edit] = []
-    units = [_classify(block, rules, line_pages, edits) for block in blocks]
-    items = _resolve_short_runs(units, rules, edits)
+    units = [
+        _classify(block, rules, line_pages, edits, (line_roles or {}).get(block.first_line))
+        for block in blocks
+    ]
+    items = _role_stacks(units, rules, edits) if line_roles else _resolve_short_runs(units, rules, edits)
     sequence = _split(items, rules, edits)
     articles = _attach_and_build(sequence, rules, edits)
     if ruleset.enabled("articles.stitch"):
@@ -139,7 +168,13 @@ def build(
 # --- 1-4: classify each block ------------------------------------------------------------------------------
 
 
-def _classify(block: Block, rules: StructureRules, line_pages: Sequence[int], edits: list[Edit]) -> Unit:
+def _classify(
+    block: Block,
+    rules: StructureRules,
+    line_pages: Sequence[int],
+    edits: list[Edit],
+    decided: RoleDecision | None = None,
+) -> Unit:
     text = block.text
     folded = rules.shadow(text)
     last_page = line_pages[block.last_line - 1]
@@ -182,6 +217,8 @@ def _classify(block: Block, rules: StructureRules, line_pages: Sequence[int], ed
             block = rules.trimmed(block, cutter.strip(cutter.cut(block.pieces, 0, match.start())))
             text, folded = block.text, rules.shadow(block.text)
             ends = True
+    if decided is not None:
+        return _by_role(block, decided, rules, last_page, tuple(jumps), ends, edits)
     for heading in rules.headings:
         if len(text) <= heading.max_length and not rules.finished(text) and heading.pattern.search(folded):
             edits.append(rules.edit(heading.name, "heading", block.pieces, block, f"level {heading.level}"))
@@ -195,6 +232,91 @@ def _classify(block: Block, rules: StructureRules, line_pages: Sequence[int], ed
     )
     role = "short" if short and dateline is None and not jumps else "paragraph"
     return Unit(block, role, last_page, jumps=tuple(jumps), dateline=dateline, ends_article=ends)
+
+
+_STACK_ORDER = {"kicker": 0, "headline": 1, "subtitle": 2}
+
+
+def _by_role(
+    block: Block,
+    decided: RoleDecision,
+    rules: StructureRules,
+    last_page: int,
+    jumps: tuple[Jump, ...],
+    ends: bool,
+    edits: list[Edit],
+) -> Unit:
+    """The unit a block is, as the decoded role of its first line says (markers and end cues glued to
+    the text were taken off already)."""
+    role, why = decided.role, decided.explain()
+    folded = rules.shadow(block.text)
+    if role == "heading":
+        heading = next((h for h in rules.headings if h.pattern.search(folded)), None)
+        level, name = (heading.level, heading.name) if heading else (1, "roles.heading")
+        block = replace(block, kind=BlockKind.HEADING, level=level, rule=name)
+        return Unit(block, "heading", last_page, jumps=jumps, ends_article=ends, note=why)
+    if role in _STACK_ORDER and not jumps:
+        return Unit(block, "stack", last_page, stack_role=role, note=why)
+    if role == "end_cue" and not jumps:
+        edits.append(rules.edit("roles.end_cue", "end-cue", block.pieces, block, why))
+        return Unit(block, "end", last_page, ends_article=True, note=why)
+    dateline = _dateline(folded, rules)
+    if dateline is None and role == "dateline":
+        dateline = ("roles.dateline", 0, len(block.text), 0, 0)
+    elif dateline is None and role == "byline":
+        dateline = ("roles.byline", 0, 0, 0, len(block.text))
+    return Unit(block, "paragraph", last_page, jumps=jumps, dateline=dateline, ends_article=ends, note=why)
+
+
+def _role_stacks(units: Sequence[Unit], rules: StructureRules, edits: list[Edit]) -> list[Unit | Stack]:
+    """Consecutive stack lines are one headline stack; a stack ends where the order kicker, headline,
+    subtitle goes back (the next article's stack) or at a page break."""
+    out: list[Unit | Stack] = []
+    run: list[Unit] = []
+
+    def flush() -> None:
+        if run:
+            out.append(Stack(tuple(u.block for u in run), tuple(u.stack_role for u in run)))
+            for u in run:
+                edits.append(rules.edit(f"roles.{u.stack_role}", "headline", u.block.pieces, u.block, u.note))
+            run.clear()
+
+    for unit in units:
+        previous = out[-1] if out and not run else None
+        if unit.role == "heading" and _continues_heading(previous, unit, rules):
+            assert isinstance(previous, Unit)
+            merged = _merge([previous.block, unit.block], BlockKind.HEADING, rules.glue)
+            assert merged is not None
+            block = replace(merged, level=previous.block.level, rule=previous.block.rule)
+            out[-1] = replace(previous, block=block, last_page=unit.last_page)
+            continue
+        if unit.role != "stack":
+            flush()
+            out.append(unit)
+            continue
+        if run and (
+            _STACK_ORDER[unit.stack_role] < _STACK_ORDER[run[-1].stack_role]
+            or unit.block.page != run[-1].block.page
+        ):
+            flush()
+        run.append(unit)
+    flush()
+    for item in out:
+        if isinstance(item, Unit) and item.role == "heading":
+            block = item.block
+            why = f"level {block.level}; {item.note}"
+            edits.append(rules.edit(block.rule, "heading", block.pieces, block, why))
+    return out
+
+
+def _continues_heading(previous: Unit | Stack | None, unit: Unit, rules: StructureRules) -> bool:
+    """A heading line right under a heading line is its second line, unless it is numbered itself."""
+    return (
+        isinstance(previous, Unit)
+        and previous.role == "heading"
+        and previous.block.page == unit.block.page
+        and unit.block.rule == "roles.heading"
+    )
 
 
 def _dateline(folded: str, rules: StructureRules) -> tuple[str, int, int, int, int] | None:
@@ -456,6 +578,19 @@ def cutter_block(block: Block, start: int, end: int, rules: StructureRules) -> B
 
 def _stack_roles(stack: Stack, rules: StructureRules) -> tuple[Block | None, Block | None, Block | None]:
     """Kicker, headline and subtitle of a stack."""
+    if stack.roles:
+        parts = {
+            role: [b for b, r in zip(stack.members, stack.roles, strict=True) if r == role]
+            for role in _STACK_ORDER
+        }
+        if not parts["headline"]:  # a stack needs a headline: its first line is it
+            first = next(role for role in _STACK_ORDER if parts[role])
+            parts["headline"], parts[first] = parts[first][:1], parts[first][1:]
+        kicker, headline, subtitle = (
+            _merge(parts[role], kind, rules.glue)
+            for role, kind in zip(_STACK_ORDER, STACK_KINDS, strict=True)
+        )
+        return kicker, headline, subtitle
     headlines = rules.ruleset.headlines
     subtitle_index = next(
         (i for i, b in enumerate(stack.members) if i > 0 and headlines.subtitle.search(rules.shadow(b.text))),
@@ -475,14 +610,21 @@ def _stack_roles(stack: Stack, rules: StructureRules) -> tuple[Block | None, Blo
     return (replace(kicker, kind=BlockKind.KICKER) if kicker else None), headline, subheadline
 
 
-def _merge(blocks: Sequence[Block], kind: BlockKind) -> Block | None:
-    """The lines of a stack or subhead as one block, joined by inserted spaces."""
+STACK_KINDS = (BlockKind.KICKER, BlockKind.HEADLINE, BlockKind.SUBHEADLINE)
+
+
+def _merge(
+    blocks: Sequence[Block], kind: BlockKind, glue: Callable[[Block, Block], str] = lambda a, b: " "
+) -> Block | None:
+    """The lines of a stack or subhead as one block, joined by what ``glue`` says (inserted text)."""
     if not blocks:
         return None
     joined: list[Piece] = []
-    for block in blocks:
-        if joined:
-            joined.append(Piece(" ", joined[-1].end, joined[-1].end))
+    for previous, block in zip((None, *blocks), blocks, strict=False):
+        if previous is not None:
+            between = glue(previous, block)
+            if between:
+                joined.append(Piece(between, joined[-1].end, joined[-1].end))
         joined.extend(block.pieces)
     return Block(kind, tuple(joined), blocks[0].first_line, blocks[-1].last_line, blocks[0].page)
 

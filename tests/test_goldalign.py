@@ -200,12 +200,12 @@ def test_derived_roles_of_the_traditional_page() -> None:
         "furniture",  # running head
         "blank",
         "headline",
-        "dateline",  # （中央社台北15日電）行政院…: the dateline wins over the paragraph it starts
+        "para_start",  # （中央社台北15日電）行政院…: a dateline glued to the paragraph it starts
         "para_cont",
         "para_start",
         "para_start",
         "marker",  # （轉第4版）: G continues_on 4
-        "byline",  # 〔記者王小明∕台北報導〕: the byline comes first
+        "para_start",  # 〔記者王小明∕台北報導〕台北市…: the byline opens its paragraph's first line
         "para_cont",
         "headline",  # printed after the body
         "furniture",  # photo credit
@@ -219,7 +219,7 @@ def test_headings_subtitles_kickers_and_markers() -> None:
         "kicker",
         "headline",
         "subtitle",
-        "dateline",
+        "para_start",  # 新华社北京1月10日电 记者10日…: the dateline opens the paragraph's first line
         "heading",
         "heading",
         "heading",

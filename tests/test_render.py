@@ -133,7 +133,7 @@ def parse_html(output: str) -> Any:
 
 
 def test_formats_are_the_documented_ones() -> None:
-    assert FORMATS == ("tei", "html", "json", "text")
+    assert FORMATS == ("tei", "html", "json", "text", "jsonl")
 
 
 def test_unknown_format_names_the_allowed_ones() -> None:
@@ -152,7 +152,8 @@ def test_output_is_deterministic_and_ends_with_a_newline(fmt: str) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_empty_document_renders(fmt: str) -> None:
-    assert render(EMPTY, fmt).endswith("\n")
+    output = render(EMPTY, fmt)
+    assert output == "" if fmt == "jsonl" else output.endswith("\n")  # no article, no record
 
 
 # --- TEI -----------------------------------------------------------------------------------------
@@ -416,6 +417,7 @@ ARTICLE_KEYS = [
     "prev",
     "next",
     "jumps",
+    "stack",
     "blocks",
 ]
 OPTIONAL_TEXT = ARTICLE_KEYS[1:10]
@@ -433,15 +435,21 @@ def test_json_has_the_documented_shape() -> None:
         for jump in article["jumps"]:
             assert list(jump) == ["direction", "page", "line", "text"]
             assert jump["direction"] in ("from", "to") and isinstance(jump["line"], int)
+        for item in article["stack"]:
+            assert list(item) == ["type", "text", "lines", "spans", "offsets"]
+            assert item["type"] in ("kicker", "headline", "subheadline", "dateline", "byline")
+            assert item["text"] == article[item["type"]]
         for item in article["blocks"]:
-            keys = ["type", "level", "text", "lines", "spans"] if item["type"] == "heading" else None
-            assert list(item) == (keys or ["type", "text", "lines", "spans"])
+            keys = (
+                ["type", "level", "text", "lines", "spans", "offsets"] if item["type"] == "heading" else None
+            )
+            assert list(item) == (keys or ["type", "text", "lines", "spans", "offsets"])
             assert item["type"] in ("paragraph", "heading")
             assert isinstance(item["text"], str)
             assert len(item["lines"]) == 2 and all(isinstance(n, int) for n in item["lines"])
             assert all(len(span) == 2 and span[0] < span[1] for span in item["spans"])
     for item in data["furniture"]:
-        assert list(item) == ["type", "text", "lines", "spans"] and item["type"] == "furniture"
+        assert list(item) == ["type", "text", "lines", "spans", "offsets"] and item["type"] == "furniture"
 
 
 def test_json_values_map_the_document() -> None:
@@ -465,6 +473,7 @@ def test_json_values_map_the_document() -> None:
         "text": "Background",
         "lines": [8, 8],
         "spans": [[800, 810]],
+        "offsets": [[0, 800, 10]],
     }
     assert front["blocks"][0]["lines"] == [6, 7]
     assert brief["blocks"][0]["level"] == 3
@@ -485,6 +494,13 @@ def test_json_spans_merge_adjacent_pieces_and_skip_inserted_text() -> None:
     data = json.loads(render(Document("s", "", "latin", (Article("a1", (paragraph,)),)), "json"))
     assert data["articles"][0]["blocks"][0]["spans"] == [[0, 6], [8, 12], [13, 18], [30, 31]]
     assert data["articles"][0]["blocks"][0]["text"] == "Hyphenated wordsx"
+    assert data["articles"][0]["blocks"][0]["offsets"] == [
+        [0, 0, 6],
+        [6, 8, 4],
+        [10, None, 1],
+        [11, 13, 5],
+        [16, 30, 1],
+    ]
 
 
 def test_json_keeps_non_ascii_readable() -> None:

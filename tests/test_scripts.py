@@ -6,7 +6,6 @@ import doctest
 import json
 from pathlib import Path
 
-import opencc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +16,7 @@ from reflow.cli import main
 from reflow.model import BlockKind, Piece
 from reflow.render import render
 from reflow.scripts import CONVERT_RULE, convert_script, script_configs
+from tests.test_encodings import opencc_converter
 from tests.test_properties import every_block
 
 ZH = load_ruleset("zh-newspaper")
@@ -27,7 +27,7 @@ HANT = Path(__file__).resolve().parent.parent / "fixtures" / "zh-hant-page" / "i
 def assert_provenance(before: Document, after: Document, config: str) -> None:
     """Each block's text is OpenCC's conversion of the old text; each piece's span lies in the old block's
     span; copied pieces are exact; every changed run has an edit whose span covers its piece."""
-    converter = opencc.OpenCC(config)
+    converter = opencc_converter(config)
     old_blocks, new_blocks = every_block(before), every_block(after)
     assert len(old_blocks) == len(new_blocks)
     changes = {(edit.start, edit.end, edit.inserted) for edit in after.edits if edit.rule == CONVERT_RULE}

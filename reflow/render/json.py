@@ -9,11 +9,19 @@ Shape (keys in this order; every string passed through :func:`reflow.render._esc
                    "continued_from": str|null, "continues_on": str|null,
                    "prev": str|null, "next": str|null,
                    "jumps": [{"direction": "from"|"to", "page": str, "line": int, "text": str}],
+                   "stack": [{"type": "kicker"|"headline"|"subheadline"|"dateline"|"byline",
+                              "text", "lines", "spans", "offsets"}],
                    "blocks": [{"type": "paragraph"|"heading", "level": int (headings only),
-                               "text": str, "lines": [first, last], "spans": [[start, end], ...]}]}]}
+                               "text": str, "lines": [first, last], "spans": [[start, end], ...],
+                               "offsets": [[out_start, src_start|null, length], ...]}]}]}
 
 ``lines`` are 1-based source lines; ``spans`` are code-point offsets into the source: the pieces' spans
-in order, adjacent ones merged, inserted text (``start == end``) left out. Ids are the model's, unchanged.
+in order, adjacent ones merged, inserted text (``start == end``) left out. ``offsets`` aligns the text with
+the source character by character, run-length encoded as in JSON Lines (:mod:`reflow.render.jsonl`):
+where a normalisation changed the length (``ﬁ`` -> ``fi``) the spans cannot say which output character
+came from where, the offsets can. ``stack`` is the headline stack in reading order with the lines and
+offsets of each part; the string fields ``headline`` ... ``byline`` stay for the gold files ``reflow
+eval`` reads. Ids are the model's, unchanged.
 """
 
 from __future__ import annotations
@@ -22,6 +30,8 @@ import json
 from typing import Any
 
 from reflow.model import Article, Block, BlockKind, Document, Jump
+from reflow.pieces import offset_runs
+from reflow.render._common import headline_stack
 from reflow.render._escape import clean
 
 __all__ = ["render_json", "source_spans"]
@@ -73,6 +83,7 @@ def _article(article: Article) -> JsonObject:
         "prev": _optional(article.prev),
         "next": _optional(article.next),
         "jumps": [_jump(jump) for jump in article.jumps],
+        "stack": [_block(block, role) for role, block in headline_stack(article)],
         "blocks": [
             _block(block, "heading" if block.kind is BlockKind.HEADING else "paragraph")
             for block in article.blocks
@@ -87,6 +98,7 @@ def _block(block: Block, block_type: str) -> JsonObject:
     data["text"] = clean(block.text)
     data["lines"] = [block.first_line, block.last_line]
     data["spans"] = source_spans(block)
+    data["offsets"] = [list(run) for run in offset_runs(block.pieces)]
     return data
 
 

@@ -1,0 +1,119 @@
+"""Page-level line roles: what each line of a page is, decided for the whole page at once.
+
+Roles in, evidence and weights from the rule set, roles out:
+
+1. :mod:`reflow.roles.features` describes every non-blank line by named features (its width against
+   the column, punctuation, blank lines around, rule-file patterns, the pass-by-pass break verdicts on
+   both sides, word overlap with the text around it, repetition across pages);
+2. :mod:`reflow.roles.decoder` chooses the best role sequence for the page (Viterbi over role pairs)
+   with the weights of ``[roles.weights]`` in the rule set;
+3. :func:`assign` turns the roles into what the downstream stages consume: lines that are furniture or
+   captions are set aside (and recorded), and each gap between the remaining lines becomes a join or a
+   break — a line joins the one before only when it continues a paragraph. Paragraphs, headline stacks
+   and articles are assembled from the roles downstream and never re-decided.
+
+:mod:`reflow.roles.fit` fits the weights on corrected pages (``reflow rules fit``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from reflow.breaks import Decision, Gap
+from reflow.model import Block, BlockKind, Edit, Line, Piece
+from reflow.roles.decoder import DECODED_ROLES, RoleDecision, decisions
+from reflow.roles.features import LineEvidence, evidence
+from reflow.roles.reading import reading
+from reflow.ruleset import RuleSet
+
+__all__ = ["DECODED_ROLES", "PageRoles", "RoleDecision", "assign", "line_evidence", "reading"]
+
+#: Roles whose lines are set aside, out of the text of any article.
+ASIDE_ROLES = frozenset({"furniture", "caption"})
+#: Roles a paragraph line can follow and continue (a dateline or byline glued to its first line).
+PARAGRAPH_ROLES = frozenset({"para_start", "para_cont", "dateline", "byline"})
+
+
+@dataclass(frozen=True, slots=True)
+class PageRoles:
+    """The decoded roles and what follows from them for assembly.
+
+    ``roles`` maps a 1-based line number to its decision; ``content`` are the indices of the lines left
+    for paragraphs, ``decisions`` one per gap between consecutive ones; ``aside`` the blocks set aside.
+    """
+
+    roles: dict[int, RoleDecision]
+    content: list[int]
+    decisions: list[Decision]
+    aside: tuple[Block, ...]
+    edits: tuple[Edit, ...]
+
+
+def line_evidence(
+    lines: Sequence[Line],
+    pieces: Sequence[tuple[Piece, ...]],
+    content: Sequence[int],
+    decisions_: Sequence[Decision],
+    gaps: Sequence[Gap],
+    ruleset: RuleSet,
+    passes: Mapping[int, str],
+) -> list[LineEvidence]:
+    """The evidence of every non-blank line (as the decoder and the fit see it); ``passes`` is the
+    pass-by-pass reading (:func:`reading`)."""
+    texts = ["".join(p.text for p in line_pieces) for line_pieces in pieces]
+    return evidence(lines, texts, content, decisions_, gaps, ruleset, passes)
+
+
+def assign(
+    pieces: Sequence[tuple[Piece, ...]],
+    evidence_: Sequence[LineEvidence],
+    content: Sequence[int],
+    old: Sequence[Decision],
+    lines: Sequence[Line],
+    ruleset: RuleSet,
+) -> PageRoles:
+    """Decode the roles of the lines ``content`` from their evidence and derive the blocks' boundaries.
+
+    ``old`` are the break passes' decisions: where the roles agree with one, it is kept (with its rule
+    and note), so the explain log says which pass saw it; where they do not, the decision is tagged
+    ``roles.<role>`` with the evidence that carried the role.
+    """
+    found = decisions(evidence_, ruleset.roles.weights)
+    by_index = {d.index: d for d in found}
+    aside: list[Block] = []
+    edits: list[Edit] = []
+    kept: list[int] = []
+    for index in content:
+        decision = by_index[index]
+        if decision.role not in ASIDE_ROLES:
+            kept.append(index)
+            continue
+        line, line_pieces = lines[index], pieces[index]
+        rule = f"roles.{decision.role}"
+        aside.append(Block(BlockKind.FURNITURE, line_pieces, line.number, line.number, line.page, rule=rule))
+        start, end = line_pieces[0].start, line_pieces[-1].end
+        edits.append(
+            Edit(
+                rule,
+                "furniture",
+                start,
+                end,
+                line.number,
+                line.number,
+                removed=line.text[start - line.start : end - line.start],
+                note=decision.explain(),
+            )
+        )
+    position = {index: k for k, index in enumerate(content)}
+    joined: list[Decision] = []
+    for before, after in itertools.pairwise(kept):
+        role, previous = by_index[after].role, by_index[before].role
+        join = role == "para_cont" and previous in PARAGRAPH_ROLES
+        adjacent = position[after] == position[before] + 1
+        if adjacent and old[position[before]].join == join:
+            joined.append(old[position[before]])
+        else:
+            joined.append(Decision(join, f"roles.{role}", by_index[after].explain()))
+    return PageRoles({lines[d.index].number: d for d in found}, kept, joined, tuple(aside), tuple(edits))

@@ -1,0 +1,293 @@
+"""Line evidence: every non-blank line of a page as a set of named features the decoder weighs.
+
+A feature is a short name (``w<0.6``, ``end:terminal``, ``cue:caption``, ``old_above:breaks.blank_line``)
+that holds for the line. What a feature *means* for each role is not written here: it is a weight in
+the rule set (``[roles.weights]``), fitted on corrected pages. Features come from four kinds of evidence:
+
+- geometry: width against the column width of the region, the fit test of the break passes, blank lines
+  and page breaks around, position at the top or bottom of a page, indentation;
+- punctuation: how the line starts and ends (GB/T 15834 marks, from the rule set's punctuation tables);
+- patterns of the rule files: markers, end cues, headings, datelines, headline and subtitle cues, and the
+  ``[[cues]]`` table, whose patterns exist only to be evidence here;
+- the page: the pass-by-pass break decision on each side, word overlap between a short line and the text
+  around it (a headline's words recur in its body), lines that repeat on several pages (running heads).
+
+Pair features (the previous line's role, with what lies between the two lines) are named by
+:func:`pair_features`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import regex
+
+from reflow.breaks import BreakRules, Decision, Gap
+from reflow.model import Line
+from reflow.ruleset import RuleSet
+
+_BIGRAM = regex.compile(r"(?=([\p{Han}\p{L}\p{N}]{2}))")
+_DIGITS = regex.compile(r"\p{N}+")
+_BLANKS = regex.compile(r"[\s\u3000]+")
+_INNER_SPACE = regex.compile(r"\S[ \u3000]+\S")
+_HAN_SPACE_HAN = regex.compile(r"[\p{Han}“”《》]\s+[\p{Han}“”《》]")
+_LATIN_OR_DIGIT = regex.compile(r"[\p{Latin}\p{N}]")
+#: How far (in non-blank lines) a short line looks for its words in the text around it.
+OVERLAP_WINDOW = 30
+#: Lines longer than this (in characters) are not checked for overlap: they are body text.
+OVERLAP_MAX_LENGTH = 48
+_LENGTHS = ((4, "len<=4"), (8, "len<=8"), (14, "len<=14"), (22, "len<=22"), (32, "len<=32"))
+_RATIOS = ((0.35, "w<0.35"), (0.6, "w<0.6"), (0.8, "w<0.8"), (0.95, "w<0.95"))
+
+
+@dataclass(frozen=True, slots=True)
+class LineEvidence:
+    """The features of one non-blank line, and how it is separated from the non-blank line before it.
+
+    ``gap`` is ``start`` (first line), ``tight``, ``blank`` (blank lines between) or ``page`` (a page
+    break); ``old`` is the pass-by-pass decision on the gap above (``join``/``break``; ``start``).
+    """
+
+    index: int
+    features: tuple[str, ...]
+    gap: str
+    old: str
+
+
+def pair_features(previous: str, gap: str, old: str) -> tuple[str, str, str]:
+    """Names of the features that join a line to the role of the line before it."""
+    return f"prev={previous}", f"prev={previous}&{gap}", f"prev={previous}&old={old}"
+
+
+class _Patterns:
+    """The rule set's patterns, compiled once, matched on the shadow copy of a line."""
+
+    def __init__(self, ruleset: RuleSet, rules: BreakRules) -> None:
+        on = ruleset.enabled
+        self.shadow = rules.shadow
+        self.line_markers = [r for r in ruleset.markers if on(r.name) and r.placement == "line"]
+        self.glued_markers = [r for r in ruleset.markers if on(r.name) and r.placement != "line"]
+        self.end_cues = [r for r in ruleset.end_cues if on(r.name)]
+        self.headings = [r for r in ruleset.headings if on(r.name)]
+        self.datelines = [r for r in ruleset.datelines if on(r.name)]
+        self.cues = [r for r in ruleset.cues if on(r.name)]
+        self.headlines = ruleset.headlines
+        self.punctuation = ruleset.punctuation
+
+    def features(self, text: str) -> list[str]:
+        folded = self.shadow(text)
+        stripped = folded.strip()
+        found: list[str] = []
+        if any(r.pattern.search(folded) for r in self.line_markers):
+            found.append("marker")
+        if any(r.pattern.search(folded) for r in self.glued_markers):
+            found.append("marker_glued")
+        for cue in self.end_cues:
+            match = cue.pattern.search(folded)
+            if match:
+                found.append("end_cue_line" if match.group().strip() == stripped else "end_cue_in")
+                break
+        finished = self.punctuation.ends_paragraph(text)
+        for heading in self.headings:
+            if heading.pattern.search(folded):
+                short = len(text) <= heading.max_length and not finished
+                found.append(f"heading:{heading.name.removeprefix('headings.')}" + ("" if short else ":long"))
+        for rule in self.datelines:
+            match = rule.pattern.match(folded)
+            if match and match.group().strip():
+                rest = len(stripped) - len(match.group().strip())
+                found.append("dateline_line" if rest <= 2 else "dateline_start")
+                break
+        if self.headlines.cue.search(folded):
+            found.append("headline_cue")
+        if self.headlines.subtitle.search(folded):
+            found.append("subtitle_cue")
+        found.extend(f"cue:{r.name.removeprefix('cues.')}" for r in self.cues if r.pattern.search(folded))
+        return found
+
+
+def _shape(text: str, rules: BreakRules) -> list[str]:
+    """How the line starts and ends, and how long it is in characters."""
+    found = []
+    punct = rules.ruleset.punctuation
+    last, first = text[-1:], text[:1]
+    if rules.finished(text):
+        found.append("end:terminal" if last in punct.terminal or last in punct.closers else "end:lead_in")
+    elif last in rules.mid_sentence:
+        found.append("end:mid")
+    elif last in rules.no_line_end:
+        found.append("end:open")
+    elif last in punct.closers:
+        found.append("end:closer")
+    else:
+        found.append("end:open_text")
+    if first in rules.no_line_start:
+        found.append("start:closer")
+    elif first in rules.no_line_end:
+        found.append("start:opener")
+    if text.startswith("——"):
+        found.append("start:dash")
+    if _INNER_SPACE.search(text):
+        found.append("inner_space")
+    if _HAN_SPACE_HAN.search(text):
+        found.append("han_space_han")  # two phrases of Han text: a headline set in two parts
+    if _LATIN_OR_DIGIT.search(text):
+        found.append("latin")  # Latin letters and digits make widths less telling
+    length = len(_BLANKS.sub("", text))
+    found.append(next((name for limit, name in _LENGTHS if length <= limit), "len>32"))
+    return found
+
+
+def _geometry(line: Line, gap: Gap | None, below: Gap | None, rules: BreakRules) -> list[str]:
+    """Width against the column (first, when measured), fullness, indentation."""
+    found = []
+    measured = below or gap
+    if measured is not None:
+        region = measured.region
+        ratio = line.width / max(1.0, region.width)
+        if below is not None and rules.is_wide(line, below):
+            found.append("wide")
+        else:
+            found.append(next((name for limit, name in _RATIOS if ratio < limit), "w>=0.95"))
+        if below is not None:
+            if rules.is_full(below):
+                found.append("full")
+            if rules.is_full(below, sentence_end=True):
+                found.append("full_strict")
+        if not region.established:
+            found.append("no_column")
+    if line.indent >= 2:
+        found.append("indented")
+    return found
+
+
+def _bigrams(text: str) -> set[str]:
+    return set(_BIGRAM.findall(text))
+
+
+def _overlaps(texts: Sequence[str]) -> list[tuple[float, float]]:
+    """For each short line, the share of its bigrams found in the lines after and before it."""
+    grams = [_bigrams(t) if len(t) <= OVERLAP_MAX_LENGTH else set() for t in texts]
+    where: dict[str, list[int]] = defaultdict(list)  # bigram -> lines it is on, in order
+    for k, text in enumerate(texts):
+        for gram in grams[k] or _bigrams(text):
+            where[gram].append(k)
+    result = []
+    for k, own in enumerate(grams):
+        if not own:
+            result.append((0.0, 0.0))
+            continue
+        after = before = 0
+        for gram in own:
+            lines = where[gram]
+            at = bisect.bisect_left(lines, k)
+            after += at + 1 < len(lines) and lines[at + 1] <= k + OVERLAP_WINDOW
+            before += at > 0 and lines[at - 1] >= k - OVERLAP_WINDOW
+        result.append((after / len(own), before / len(own)))
+    return result
+
+
+def _repeated(lines: Sequence[Line], texts: Sequence[str], rules: BreakRules) -> list[bool]:
+    """Lines whose text (digits aside) is printed on more than one page: running heads."""
+    keys = [_DIGITS.sub("#", _BLANKS.sub("", rules.shadow(t))) for t in texts]
+    pages: dict[str, set[int]] = defaultdict(set)
+    for key, line in zip(keys, lines, strict=True):
+        if len(key) <= OVERLAP_MAX_LENGTH:
+            pages[key].add(line.page)
+    return [len(pages.get(key, ())) >= 2 for key in keys]
+
+
+def evidence(
+    lines: Sequence[Line],
+    texts: Sequence[str],
+    content: Sequence[int],
+    decisions: Sequence[Decision],
+    gaps: Sequence[Gap],
+    ruleset: RuleSet,
+    passes: Mapping[int, str],
+) -> list[LineEvidence]:
+    """The evidence for each non-blank line ``content[k]`` (``texts`` are the normalised line texts).
+
+    ``decisions`` and ``gaps`` are the break passes' verdicts and measures of the gaps between
+    consecutive non-blank lines (``k - 1`` is the gap above line ``k``); ``passes`` the role each line
+    number has in the pass-by-pass reading (``read:<role>``).
+    """
+    rules = BreakRules(ruleset)
+    patterns = _Patterns(ruleset, rules)
+    own = [texts[i] for i in content]
+    content_lines = [lines[i] for i in content]
+    overlaps = _overlaps(own)
+    repeated = _repeated(content_lines, own, rules)
+    shapes = [_shape(t, rules) for t in own]
+    matched = [patterns.features(t) for t in own]
+    found: list[LineEvidence] = []
+    last = len(content) - 1
+    geometry = [
+        _geometry(lines[index], gaps[k - 1] if k > 0 else None, gaps[k] if k < last else None, rules)
+        for k, index in enumerate(content)
+    ]
+    ending = [next(name for name in shape if name.startswith("end:")) for shape in shapes]
+    read = [f"read:{passes.get(lines[index].number, 'furniture')}" for index in content]
+    conjunctions = [f"{g[0] if g else 'w?'}&{e}" for g, e in zip(geometry, ending, strict=True)]
+    latin = [
+        f"{g[0] if g else 'w?'}&latin" if "latin" in shape else ""
+        for g, shape in zip(geometry, shapes, strict=True)
+    ]
+    for k, index in enumerate(content):
+        above = gaps[k - 1] if k > 0 else None
+        below = gaps[k] if k < last else None
+        length = f"{shapes[k][-1]}&{ending[k]}"
+        with_ending = [f"{name}&{ending[k]}" for name in matched[k]]
+        features = [
+            "bias",
+            *shapes[k],
+            *matched[k],
+            *with_ending,
+            *([latin[k]] if latin[k] else []),
+            *geometry[k],
+            conjunctions[k],
+            length,
+            read[k],
+        ]
+        if above is None:
+            features.append("doc_top")
+            gap, old = "start", "start"
+        else:
+            gap = "page" if above.page_break else "blank" if above.blank_lines else "tight"
+            old = "join" if decisions[k - 1].join else "break"
+            features.append(f"old_above:{decisions[k - 1].rule}")
+            if above.page_break:
+                features.append("page_top")
+            elif above.blank_lines:
+                features.append("blank_above")
+        if below is None:
+            features.append("doc_end")
+        else:
+            features.append(f"old_below:{decisions[k].rule}")
+            if below.page_break:
+                features.append("page_bottom")
+            elif below.blank_lines:
+                features.append("blank_below")
+        if above is not None and below is not None and above.blank_lines and below.blank_lines:
+            features.append("isolated")
+        for side, neighbour in (("prev", k - 1), ("next", k + 1)):
+            if 0 <= neighbour <= last:
+                features.extend(f"{side}:{name}" for name in geometry[neighbour] if name != "no_column")
+                features.append(f"{side}:{conjunctions[neighbour]}")
+                features.append(f"{side}:{read[neighbour]}")
+                shape = (name for name in shapes[neighbour] if name.startswith(("end:", "len")))
+                features.extend(f"{side}:{name}" for name in shape)
+                features.extend(f"{side}:{name}" for name in matched[neighbour])
+        after, before = overlaps[k]
+        for share, name in ((after, "overlap_next"), (before, "overlap_prev")):
+            if share >= 0.6:
+                features.append(f"{name}>=0.6")
+            elif share >= 0.3:
+                features.append(f"{name}>=0.3")
+        if repeated[k]:
+            features.append("repeats")
+        found.append(LineEvidence(index, tuple(dict.fromkeys(features)), gap, old))
+    return found

@@ -1,0 +1,165 @@
+"""``reflow rules fit``: fit a rule set's line-role weights on corrected pages and write them back.
+
+A *case* is a folder laid out like ``fixtures/<case>/``: the dump ``input.txt`` and its truth
+``expected.json`` (what ``reflow gold`` writes, corrected by hand). Gold blocks need no ``lines``: the gold
+is aligned to the dump by text (:func:`reflow.goldalign.line_roles`), and a gold file may give the role of
+every line directly (``"line_roles"``), as generated pages do.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+from reflow.decode import decode
+from reflow.goldalign import line_roles
+from reflow.pipeline import read_page
+from reflow.roles.decoder import DECODED_ROLES
+from reflow.roles.fit import FitReport, Page, fit, strongest, weights_toml
+from reflow.ruleset import RuleSet
+
+#: The fitted weights of a rule file stand between these two lines (``--in-place`` rewrites them).
+BEGIN = "# >>> [roles] weights fitted by `reflow rules fit`; refit rather than edit by hand"
+END = "# <<< end of fitted weights"
+_SECTION = regex.compile(rf"(?ms)^{regex.escape(BEGIN)}$.*?^{regex.escape(END)}$\n?")
+
+
+class CaseError(Exception):
+    """A case folder that cannot be used for fitting (the message says why and what to do)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    """The result of a fit: the weights, the fit's report and the cases it used."""
+
+    weights: dict[str, dict[str, float]]
+    report: FitReport
+    cases: tuple[str, ...]
+
+
+def training_page(case: Path, ruleset: RuleSet) -> Page:
+    """The evidence and gold roles of the non-blank lines of one case folder."""
+    dump, truth = case / "input.txt", case / "expected.json"
+    if not dump.is_file() or not truth.is_file():
+        raise CaseError(f"{case}: a case folder needs input.txt and expected.json (reflow gold writes one)")
+    try:
+        gold = json.loads(truth.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise CaseError(f"{truth}: not a readable JSON gold file ({err})") from err
+    page = read_page(decode(dump.read_bytes(), "auto").text, ruleset)
+    roles = line_roles(gold, page.source)
+    evidence = page.evidence(ruleset)
+    weight = _fit_weight(case)
+    gold_roles = tuple(
+        _decodable(roles[item.index]) if item.index < len(roles) else "furniture" for item in evidence
+    )
+    return Page(str(case), tuple(evidence), gold_roles, weight)
+
+
+def _fit_weight(case: Path) -> int:
+    """``fit_weight`` in the case's case.toml: how much the page counts in a fit (default 1)."""
+    path = case / "case.toml"
+    if not path.is_file():
+        return 1
+    try:
+        weight = tomllib.loads(path.read_text(encoding="utf-8")).get("fit_weight", 1)
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise CaseError(f"{path}: not readable TOML ({err})") from err
+    if not isinstance(weight, int) or isinstance(weight, bool) or not 1 <= weight <= 100:
+        raise CaseError(f"{path}: fit_weight must be a whole number from 1 to 100, got {weight!r}")
+    return weight
+
+
+def _decodable(role: str) -> str:
+    """Gold says blank for a line the pipeline sees text on (only controls, say): it is furniture."""
+    return role if role in DECODED_ROLES else "furniture"
+
+
+def find_cases(paths: Sequence[Path]) -> list[Path]:
+    """The case folders among ``paths`` and below them (a folder holding input.txt and expected.json)."""
+    found: set[Path] = set()
+    for path in paths:
+        if not path.is_dir():
+            raise CaseError(
+                f"{path}: not a folder; give case folders (input.txt + expected.json) or their parents"
+            )
+        if (path / "expected.json").is_file():
+            found.add(path)
+            continue
+        below = {p.parent for p in path.rglob("expected.json") if (p.parent / "input.txt").is_file()}
+        if not below:
+            raise CaseError(f"{path}: no case folder (input.txt + expected.json) in it")
+        found |= below
+    return sorted(found)
+
+
+def fit_cases(
+    cases: Sequence[Path], ruleset: RuleSet, *, epochs: int = 8, seed: int = 0, progress: bool = False
+) -> Fitted:
+    """Fit role weights for ``ruleset`` on the case folders (deterministic for the same cases and seed)."""
+    pages = []
+    for number, case in enumerate(sorted(cases), 1):
+        pages.append(training_page(case, ruleset))
+        if progress and (number % 100 == 0 or number == len(cases)):
+            print(f"read {number}/{len(cases)} cases", file=sys.stderr)
+    weights, report = fit(pages, epochs=epochs, seed=seed)
+    return Fitted(weights, report, tuple(str(c) for c in sorted(cases)))
+
+
+def section(fitted: Fitted) -> str:
+    """The fitted weights as the marked ``[roles.weights.*]`` section of a rule file."""
+    accuracy = ", ".join(f"{a:.3f}" for a in fitted.report.epochs)
+    header = [
+        f"Fitted on {fitted.report.pages} pages ({fitted.report.lines} lines); line accuracy on them by "
+        f"epoch: {accuracy}; {fitted.report.averaged:.4f} with these (averaged) weights.",
+        "A positive weight favours the role for a line with the feature; pair features (prev=...) weigh the",
+        "role of the line before. Features are described in docs/roles.md.",
+    ]
+    body = weights_toml(fitted.weights, header=header)
+    return f"{BEGIN}\n{body}{END}\n"
+
+
+def rule_file(fitted: Fitted, *, name: str, extends: str) -> str:
+    """A complete rule file: ``extends`` the base rule set and adds the fitted weights."""
+    description = f"{extends} with line-role weights fitted on {fitted.report.pages} pages"
+    return (
+        "# A rule set fitted by `reflow rules fit`: the vocabulary of the rule set it extends, with\n"
+        "# line-role weights fitted on corrected pages of this newspaper.\n\n"
+        "[ruleset]\n"
+        f"name = {json.dumps(name, ensure_ascii=False)}\n"
+        f"description = {json.dumps(description, ensure_ascii=False)}\n"
+        f"extends = {json.dumps(extends, ensure_ascii=False)}\n\n" + section(fitted)
+    )
+
+
+def replace_section(text: str, fitted: Fitted) -> str:
+    """``text`` (a rule file) with its fitted-weights section replaced, or appended when it has none."""
+    new = section(fitted)
+    if _SECTION.search(text):
+        return _SECTION.sub(lambda _match: new, text, count=1)
+    return text.rstrip("\n") + "\n\n" + new
+
+
+def extends_reference(base: str, output: Path) -> str:
+    """How the fitted file names its base: a built-in name as it is, a path relative to the output."""
+    if not base.endswith(".toml") and "/" not in base and os.sep not in base:
+        return base
+    return os.path.relpath(Path(base).resolve(), output.resolve().parent).replace(os.sep, "/")
+
+
+def summary(fitted: Fitted, count: int = 10) -> Iterable[str]:
+    """Lines telling what the fit learned: accuracy by epoch and the strongest weights."""
+    yield f"fitted on {fitted.report.pages} pages, {fitted.report.lines} lines"
+    epochs = " ".join(f"{a:.3f}" for a in fitted.report.epochs)
+    yield f"line accuracy on the training pages by epoch: {epochs}"
+    yield f"line accuracy on the training pages with the averaged weights: {fitted.report.averaged:.4f}"
+    yield f"the {count} strongest weights:"
+    for role, feature, weight in strongest(fitted.weights, count):
+        yield f"  {weight:+8.3f}  {role:<10} {feature}"

@@ -1,0 +1,187 @@
+"""The line-role decoder: exact decoding, fitting, weights in rule files, and ``reflow rules fit``."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reflow import convert
+from reflow.cli import main
+from reflow.roles.decoder import DECODED_ROLES, START, best_sequence, decisions
+from reflow.roles.features import LineEvidence, pair_features
+from reflow.roles.fit import Page, fit, weights_toml
+from reflow.roles.training import BEGIN, END, replace_section
+from reflow.ruleset import RuleFileError, load_ruleset
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+FEATURES = ("a", "b", "c")
+GAPS = ("tight", "blank", "page")
+
+
+def _score(
+    evidence: list[LineEvidence], roles: tuple[str, ...], weights: dict[str, dict[str, float]]
+) -> float:
+    """The score of one role sequence, summed the way the decoder defines it (independent of it)."""
+    total = 0.0
+    for k, (item, role) in enumerate(zip(evidence, roles, strict=True)):
+        previous = roles[k - 1] if k else START
+        own = weights.get(role, {})
+        total += sum(own.get(f, 0.0) for f in item.features)
+        total += sum(own.get(f, 0.0) for f in pair_features(previous, item.gap, item.old))
+    return total
+
+
+weights_strategy = st.dictionaries(
+    st.sampled_from(DECODED_ROLES),
+    st.dictionaries(
+        st.sampled_from(
+            FEATURES
+            + tuple(f"prev={p}" for p in (*DECODED_ROLES[:4], START))
+            + tuple(f"prev={p}&blank" for p in DECODED_ROLES[:4])
+        ),
+        st.integers(-5, 5).map(float),
+        max_size=6,
+    ),
+    max_size=6,
+)
+lines_strategy = st.lists(
+    st.tuples(
+        st.lists(st.sampled_from(FEATURES), max_size=3, unique=True),
+        st.sampled_from(GAPS),
+        st.sampled_from(("join", "break")),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(weights_strategy, lines_strategy)
+def test_viterbi_finds_the_best_sequence(weights: dict[str, dict[str, float]], lines: list) -> None:
+    evidence = [
+        LineEvidence(k, tuple(features), "start" if k == 0 else gap, "start" if k == 0 else old)
+        for k, (features, gap, old) in enumerate(lines)
+    ]
+    decoded = tuple(best_sequence(evidence, weights))
+    best = max(
+        _score(evidence, roles, weights) for roles in itertools.product(DECODED_ROLES, repeat=len(lines))
+    )
+    assert _score(evidence, decoded, weights) == best
+
+
+def test_the_decoder_uses_the_role_before() -> None:
+    # "a" alone favours headline; after a headline the pair weight makes the second line a subtitle
+    weights = {
+        "headline": {"a": 2.0},
+        "subtitle": {"a": 1.0, "prev=headline": 3.0},
+        "para_start": {"bias": 0.5},
+    }
+    evidence = [LineEvidence(0, ("a",), "start", "start"), LineEvidence(1, ("a",), "tight", "break")]
+    assert best_sequence(evidence, weights) == ["headline", "subtitle"]
+    explained = decisions(evidence, weights)
+    assert explained[1].evidence[0] == ("prev=headline", 3.0)
+    assert explained[1].margin == pytest.approx(1.0 + 3.0 - 2.0)
+
+
+def test_fit_learns_a_separable_page_and_is_deterministic() -> None:
+    evidence = tuple(
+        LineEvidence(
+            k, ("bias", "short") if k % 3 == 0 else ("bias", "long"), "start" if k == 0 else "tight", "break"
+        )
+        for k in range(12)
+    )
+    roles = tuple("headline" if k % 3 == 0 else "para_start" for k in range(12))
+    pages = [Page("toy", evidence, roles)]
+    weights, report = fit(pages, epochs=5, seed=3)
+    assert best_sequence(evidence, weights) == list(roles)
+    assert report.averaged == 1.0 and report.lines == 12
+    assert fit(pages, epochs=5, seed=3)[0] == weights
+
+
+def test_weights_round_trip_through_a_rule_file(tmp_path: Path) -> None:
+    weights = {"headline": {"len<=14": 1.5, 'odd "name"': -0.25}, "para_cont": {"full": 2.0}}
+    path = tmp_path / "paper.toml"
+    path.write_text(
+        '[ruleset]\nname = "paper"\nextends = "zh-newspaper"\n\n' + weights_toml(weights), "utf-8"
+    )
+    loaded = load_ruleset(path)
+    assert {role: dict(table) for role, table in loaded.roles.weights.items()} == weights
+    assert loaded.roles.enabled
+
+
+def test_weights_for_an_unknown_role_are_refused_with_a_suggestion(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        '[ruleset]\nname = "bad"\nextends = "zh-newspaper"\n[roles.weights.headlin]\nbias = 1\n', "utf-8"
+    )
+    with pytest.raises(RuleFileError) as error:
+        load_ruleset(path)
+    assert "unknown line role 'headlin'" in str(error.value) and "did you mean 'headline'" in str(error.value)
+
+
+def test_replace_section_rewrites_only_the_fitted_block() -> None:
+    from reflow.roles.fit import FitReport
+    from reflow.roles.training import Fitted
+
+    fitted = Fitted({"headline": {"bias": 1.0}}, FitReport((0.5,), 3, 1, 1.0), ("case",))
+    text = "[ruleset]\nname = 'x'\n"
+    once = replace_section(text, fitted)
+    assert once.startswith(text) and BEGIN in once and once.rstrip().endswith(END)
+    refitted = Fitted({"heading": {"bias": 2.0}}, FitReport((0.5,), 3, 1, 1.0), ("case",))
+    twice = replace_section(once, refitted)
+    assert (
+        twice.count(BEGIN) == 1
+        and "[roles.weights.heading]" in twice
+        and "[roles.weights.headline]" not in twice
+    )
+
+
+def test_rules_fit_writes_a_rule_set_that_loads_and_converts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = tmp_path / "cases"
+    for name in ("zh-hant-page", "zh-jump-multipage"):
+        shutil.copytree(FIXTURES / name, cases / name)
+        gold = json.loads((cases / name / "expected.json").read_text("utf-8"))
+        for article in gold["articles"]:  # hand-written gold rarely gives line ranges
+            for block in article["blocks"]:
+                block.pop("lines", None)
+        (cases / name / "expected.json").write_text(json.dumps(gold, ensure_ascii=False), "utf-8")
+    output = tmp_path / "paper.toml"
+    assert main(["rules", "fit", "zh-newspaper", str(cases), "-o", str(output), "--epochs", "6"]) == 0
+    err = capsys.readouterr().err
+    assert "fitted on 2 pages" in err and "strongest weights" in err
+    ruleset = load_ruleset(output)
+    assert ruleset.roles.enabled and ruleset.name == "paper"
+    text = (FIXTURES / "zh-hant-page" / "input.txt").read_text("utf-8")
+    document = convert(text, ruleset)
+    assert [a.headline.text for a in document.articles if a.headline] == [
+        "行政院會通過長照新方案 明年起擴大補助",
+        "北市公車4月起 可刷手機信用卡",
+    ]
+
+
+def test_rules_fit_reports_a_folder_without_cases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "fit", "zh-newspaper", str(tmp_path), "-o", str(tmp_path / "x.toml")]) == 2
+    assert "no case folder" in capsys.readouterr().err
+
+
+def test_fit_weight_counts_a_case_several_times_and_is_checked(tmp_path: Path) -> None:
+    from reflow.roles.training import CaseError, training_page
+
+    case = tmp_path / "case"
+    shutil.copytree(FIXTURES / "zh-hant-page", case)
+    ruleset = load_ruleset("zh-newspaper")
+    assert training_page(case, ruleset).weight == 5  # as the fixture's case.toml says
+    (case / "case.toml").write_text('ruleset = "zh-newspaper"\nfit_weight = 0\n', "utf-8")
+    with pytest.raises(CaseError, match="fit_weight must be a whole number from 1 to 100, got 0"):
+        training_page(case, ruleset)
+    (case / "case.toml").unlink()
+    assert training_page(case, ruleset).weight == 1
