@@ -645,12 +645,42 @@ class _Element:
 GLUED_ROLES = frozenset({"dateline", "byline"})
 
 
+#: Characters between a dateline or byline and what it is glued to (the brackets of 本报讯（记者 X）).
+_GLUE_GAP = 2
+
+
+def _openings(owner: array[int], elements: Sequence[_Element]) -> dict[int, int]:
+    """Element index -> the position where its paragraph opens: a paragraph's own first character, or
+    the first character of the datelines and bylines glued in front of it (no more than
+    :data:`_GLUE_GAP` unclaimed characters apart, on the same line or not), for those and for the
+    paragraph."""
+    openings: dict[int, int] = {}
+    for number, element in enumerate(elements):
+        if element.role != "paragraph":
+            continue
+        group, start = [number], element.match.first
+        while True:
+            before = next(
+                (owner[p] for p in range(start - 1, max(start - 2 - _GLUE_GAP, -1), -1) if owner[p] >= 0), -1
+            )
+            if before < 0 or before in group or elements[before].role not in GLUED_ROLES:
+                break
+            end = next(p for p in range(start - 1, -1, -1) if owner[p] == before)
+            if elements[before].match.highest != end:
+                break  # not the end of the dateline: it does not lead into this paragraph
+            group.append(before)
+            start = elements[before].match.lowest
+        openings.update(dict.fromkeys(group, start))
+    return openings
+
+
 def _roles_from(
     reference: Reference, elements: Sequence[_Element], markers: Iterable[int] = ()
 ) -> tuple[str, ...]:
     """Each line takes the role of the element its first claimed character belongs to (earlier elements
-    win a character); a paragraph's line is ``para_start`` if the paragraph's first character is on it,
-    also when a dateline or byline opens that line.
+    win a character); a paragraph's line is ``para_start`` where the paragraph opens — at its first
+    character, or at a dateline or byline glued in front of it, whose lines are then the paragraph's
+    (``para_start``, ``para_cont``) — and ``para_cont`` on its other lines.
     Lines of no element are ``blank`` (no character), ``marker`` (in ``markers``) or ``furniture``."""
     owner = array("l", [-1]) * len(reference.text)
     for number, element in enumerate(elements):
@@ -658,6 +688,7 @@ def _roles_from(
             for position in range(start, start + length):
                 if owner[position] < 0:
                     owner[position] = number
+    openings = _openings(owner, elements)
     marker_lines = set(markers)
     roles = []
     for line in range(1, reference.line_count + 1):
@@ -665,19 +696,13 @@ def _roles_from(
         if lo == hi:
             roles.append("blank")
             continue
-        found = next((elements[owner[p]] for p in range(lo, hi) if owner[p] >= 0), None)
-        if found is None:
+        number = next((owner[p] for p in range(lo, hi) if owner[p] >= 0), -1)
+        if number < 0:
             roles.append("marker" if line in marker_lines else "furniture")
-        elif found.role == "paragraph":
-            roles.append("para_start" if reference.lines[found.match.first] == line else "para_cont")
-        elif found.role in GLUED_ROLES and any(
-            elements[owner[p]].role == "paragraph" and reference.lines[elements[owner[p]].match.first] == line
-            for p in range(lo, hi)
-            if owner[p] >= 0
-        ):
-            roles.append("para_start")  # a dateline or byline glued to the start of its paragraph
+        elif number in openings:
+            roles.append("para_start" if reference.lines[openings[number]] == line else "para_cont")
         else:
-            roles.append(found.role)
+            roles.append(elements[number].role)
     return tuple(roles)
 
 

@@ -212,6 +212,26 @@ def test_derived_roles_of_the_traditional_page() -> None:
     ]
 
 
+def test_a_dateline_over_two_lines_opens_its_paragraph() -> None:
+    source = (
+        "栏目\n中新社哈尔滨七月八日\n电（记者 胡鑫艳）活动内容：\n在志愿者的帮助下编绳。\n（新华社记者 摄）\n"
+    )
+    gold = {
+        "articles": [
+            {
+                "dateline": "中新社哈尔滨七月八日电",
+                "byline": "记者 胡鑫艳",
+                "blocks": [{"type": "paragraph", "text": "活动内容：在志愿者的帮助下编绳。"}],
+            }
+        ]
+    }
+    # the generated corpus's convention: the printed paragraph starts with its dateline
+    assert line_roles(gold, source) == ("furniture", "para_start", "para_cont", "para_cont", "furniture")
+    alone = copy.deepcopy(gold)
+    alone["articles"][0]["blocks"][0]["text"] = "在志愿者的帮助下编绳。"  # 活动内容： is not the paragraph's
+    assert line_roles(alone, source)[1:4] == ("dateline", "dateline", "para_start")
+
+
 def test_headings_subtitles_kickers_and_markers() -> None:
     gold, source = load(FIXTURES / "zh-headlines-first")
     roles = dict(enumerate(line_roles(gold, source), 1))
