@@ -757,11 +757,13 @@ def _marker_lines(
 ) -> set[int]:
     """Lines that are an article's jump markers, found without knowing what markers look like.
 
-    For ``continued_from``/``continues_on`` page ``P``: the nearest line before the article's first
-    body character (after its last one), past blank lines and the article's own field lines, when it is
-    in no element and its text contains ``P``. For an article cut by a page break (a form feed between
-    two of its consecutive characters: a jump stitched into one article): the lines right next to the
-    cut, when they are in no element and are not the line with the form feed (the next running head).
+    For ``continued_from``/``continues_on`` page ``P``: the nearest line before the article's body
+    (after it), past blank lines and the article's own field lines, when it is in no element and its
+    text contains ``P``; also a line among the article's own lines in no element, one bracketed phrase
+    with ``P`` in it (pdftotext printed the marker in the middle). For an article cut by a page break
+    (a form feed between two of its consecutive characters: a jump stitched into one article): the
+    lines right next to the cut, when they are in no element, are one bracketed phrase and are not the
+    line with the form feed (the next running head).
     """
     covered = {
         line
@@ -776,7 +778,7 @@ def _marker_lines(
         if not matches:
             continue
         own = {line for m in article_fields.values() for line in _lines_touched(reference, m)}
-        first = reference.lines[matches[0].first]
+        first = reference.lines[min(match.lowest for match in matches)]
         last = reference.lines[max(match.highest for match in matches)]
         for key, start, step in (("continued_from", first, -1), ("continues_on", last, 1)):
             page = article.get(key)
@@ -784,6 +786,14 @@ def _marker_lines(
                 line = _next_line(reference, start, step, skip=own)
                 if line and line not in covered and page in reference.line_texts[line - 1]:
                     markers.add(line)
+                # printed among the article's own lines (pdftotext's order is not the page's)
+                markers.update(
+                    number
+                    for number in range(first + 1, last)
+                    if number not in covered
+                    and page in reference.line_texts[number - 1]
+                    and _bracketed(reference.line_texts[number - 1])
+                )
         runs = [run for match in matches for run in match.runs]
         for (start_a, length_a), (start_b, _) in itertools.pairwise(runs):
             end = start_a + length_a - 1
@@ -794,9 +804,20 @@ def _marker_lines(
                 _next_line(reference, reference.lines[end], 1),
                 _next_line(reference, reference.lines[start_b], -1),
             ):
-                if line and line not in covered and "\f" not in reference.line_texts[line - 1]:
+                text = reference.line_texts[line - 1] if line else ""
+                if line and line not in covered and "\f" not in text and _bracketed(text):
                     markers.add(line)
     return markers
+
+
+def _bracketed(text: str) -> bool:
+    """Whether ``text`` is one bracketed phrase, as jump markers are printed (（下转第4版）, 〔上接第1版〕).
+
+    >>> _bracketed(" （下转第4版）"), _bracketed("第4版 要闻"), _bracketed("- 2 -")
+    (True, False, False)
+    """
+    text = text.strip()
+    return len(text) > 2 and unicodedata.category(text[0]) == "Ps" and unicodedata.category(text[-1]) == "Pe"
 
 
 def _lines_touched(reference: Reference, match: Match) -> set[int]:

@@ -263,6 +263,41 @@ def test_markers_of_a_stitched_article_are_found_at_the_page_break() -> None:
     )
 
 
+def test_markers_among_the_articles_lines_and_page_numbers_at_a_page_break() -> None:
+    body = [
+        "第一段开头的文字，",
+        "【下转第十一版】",  # printed among the article's lines, before their end
+        "第二段的全部文字。",
+        "第一段结尾的文字。",
+        "- 2 -",  # a page number before the page break: not a marker
+        "\f体育新闻",
+        "第三段在下一版。",
+    ]
+    source = "\n".join(body) + "\n"
+    gold = {
+        "articles": [
+            {
+                "continues_on": "十一",
+                "blocks": [
+                    {"type": "paragraph", "text": "第一段开头的文字，第一段结尾的文字。"},
+                    {"type": "paragraph", "text": "第二段的全部文字。"},
+                    {"type": "paragraph", "text": "第三段在下一版。"},
+                ],
+            }
+        ]
+    }
+    roles = line_roles(gold, source)
+    assert roles == (
+        "para_start",
+        "marker",
+        "para_start",
+        "para_cont",
+        "furniture",
+        "furniture",
+        "para_start",
+    )
+
+
 def test_a_gold_files_own_line_roles_are_used_and_checked() -> None:
     source = "标题\n\n正文。\n"
     own = ["headline", "blank", "para_start"]
