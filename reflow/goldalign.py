@@ -842,9 +842,10 @@ def _next_line(reference: Reference, line: int, step: int, skip: Iterable[int] =
 def predicted_roles(output: JsonObject, source: str) -> tuple[str, ...]:
     """The line roles a reflow JSON output gives ``source`` (its conversion), in :data:`ROLES`.
 
-    Blocks and furniture are placed by their ``spans`` (by their text in their ``lines`` when there are
-    none); the headline, kicker, subheadline, dateline and byline strings are located in the source like
-    a gold file's; the lines of ``jumps`` are markers. Then the same rule as :func:`line_roles`.
+    Blocks, furniture and the parts of the headline ``stack`` are placed by their ``spans`` (by their
+    text in their ``lines`` when there are none); without a ``stack`` (older output, a projection) the
+    headline, kicker, subheadline, dateline and byline strings are located in the source like a gold
+    file's. The lines of ``jumps`` are markers. Then the same rule as :func:`line_roles`.
     """
     reference = Reference(source)
     locator = Locator(reference)
@@ -868,7 +869,13 @@ def predicted_roles(output: JsonObject, source: str) -> tuple[str, ...]:
     for article in articles:
         home = next((match.first for b in article["blocks"] if (match := placed.get(id(b)))), 0)
         article_fields.append({})
-        for key in _FIELDS:
+        stack = [part for part in article.get("stack", []) if part.get("type") in FIELD_ROLES]
+        for part in stack:  # the headline stack with its spans: placed exactly
+            match = _placed(locator, part)
+            if match is not None:
+                fields.append(_Element(FIELD_ROLES[part["type"]], match))
+                article_fields[-1].setdefault(part["type"], match)
+        for key in _FIELDS if not stack else ():
             value = article.get(key)
             if isinstance(value, str) and value.strip():
                 match = locator.locate(value, near=home)
