@@ -32,7 +32,7 @@ from reflow.goldalign import ROLES, line_roles, predicted_roles
 from reflow.render.json import render_json
 
 DEFAULT_RULESET = "zh-newspaper"
-#: Layout keys of case.toml reported as families, in this order (others found are reported after them).
+#: The [layout] keys of case.toml reported by default (``--by`` chooses others), in this order.
 DIMENSIONS = ("columns", "setting", "headline", "interleaved", "engine", "script", "family")
 MB = 1_000_000
 
@@ -177,9 +177,11 @@ def _means_row(label: str, results: Sequence[Result]) -> list[str]:
     return [label, str(len(pages)), *(_percent(means[name]) for name in METRICS)]
 
 
-def groups(results: Sequence[Result]) -> dict[str, dict[str, list[Result]]]:
-    """Results by layout dimension and value (cases without the key under ``-``)."""
-    keys = [*DIMENSIONS, *sorted({k for r in results for k in r.case.layout} - set(DIMENSIONS))]
+def groups(results: Sequence[Result], keys: Sequence[str] = DIMENSIONS) -> dict[str, dict[str, list[Result]]]:
+    """Results by layout key and value (cases without the key under ``-``); keys no case has are left
+    out. ``keys`` ``["all"]`` is every key any case has."""
+    if list(keys) == ["all"]:
+        keys = sorted({key for result in results for key in result.case.layout})
     grouped: dict[str, dict[str, list[Result]]] = {}
     for key in keys:
         if not any(key in result.case.layout for result in results):
@@ -216,7 +218,7 @@ def _by_split(results: Sequence[Result]) -> dict[str, list[Result]]:
     return splits
 
 
-def report(results: Sequence[Result], wall: float) -> str:
+def report(results: Sequence[Result], wall: float, keys: Sequence[str] = DIMENSIONS) -> str:
     """The text report: page means per split and per layout family, confusion tables, speed."""
     header = ["split", "pages", *METRICS]
     splits = _by_split(results)
@@ -224,7 +226,7 @@ def report(results: Sequence[Result], wall: float) -> str:
     if len(splits) > 1:
         rows.append(_means_row("all", results))
     text = "Page means per split (percent, rounded down)\n" + _table(header, rows)
-    for key, by_value in groups(results).items():
+    for key, by_value in groups(results, keys).items():
         text += f"\nBy {key}\n" + _table(
             [key, "pages", *METRICS], [_means_row(value, members) for value, members in by_value.items()]
         )
@@ -246,7 +248,7 @@ def report(results: Sequence[Result], wall: float) -> str:
     return text
 
 
-def as_json(results: Sequence[Result], wall: float) -> dict[str, Any]:
+def as_json(results: Sequence[Result], wall: float, keys: Sequence[str] = DIMENSIONS) -> dict[str, Any]:
     """Everything of the report as data (fractions from 0 to 1, ``null`` where a metric has nothing)."""
 
     def means(members: Sequence[Result]) -> dict[str, Any]:
@@ -276,7 +278,7 @@ def as_json(results: Sequence[Result], wall: float) -> dict[str, Any]:
         "splits": {split: means(members) for split, members in _by_split(results).items()},
         "dimensions": {
             key: {value: means(members) for value, members in by_value.items()}
-            for key, by_value in groups(results).items()
+            for key, by_value in groups(results, keys).items()
         },
         "confusion": {
             split: [
@@ -300,6 +302,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON here (- for stdout)")
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
     parser.add_argument("-r", "--rules", metavar="RULESET|FILE", help="one rule set for every case")
+    parser.add_argument(
+        "--by",
+        metavar="KEY,...",
+        default=",".join(DIMENSIONS),
+        help=f"[layout] keys to break the scores down by, or all (default: {','.join(DIMENSIONS)})",
+    )
     args = parser.parse_args(argv)
     try:
         splits = [s.strip() for s in args.split.split(",") if s.strip()] if args.split else None
@@ -312,13 +320,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = time.perf_counter()
     results = run(cases, args.jobs)
     wall = time.perf_counter() - start
+    keys = [key.strip() for key in args.by.split(",") if key.strip()]
     if args.json == "-":
-        print(json.dumps(as_json(results, wall), ensure_ascii=False, indent=1))
+        print(json.dumps(as_json(results, wall, keys), ensure_ascii=False, indent=1))
     else:
-        print(report(results, wall), end="")
+        print(report(results, wall, keys), end="")
         if args.json:
+            data = as_json(results, wall, keys)
             Path(args.json).write_text(
-                json.dumps(as_json(results, wall), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+                json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
             )
     return 1 if any(result.error for result in results) else 0
 

@@ -89,6 +89,8 @@ _JUMP = 8
 #: Needle characters given up before a jump over a gap (a gold correction of a longer stretch).
 _GIVE_UP = (0, 1, 2, 3, 6, 10, 16, 24, 32)
 _MAX_CANDIDATES = 64
+#: Characters that confirm a jump back: the text goes on before where it is (printed out of order).
+_WRAP = 16
 
 _fold_cache: dict[int, str] = {}
 
@@ -122,7 +124,8 @@ def source_lines(source: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """Where a text was found: runs ``(start, length)`` of reference positions, in order.
+    """Where a text was found: runs ``(start, length)`` of reference positions, in the text's order
+    (increasing, unless pdftotext printed part of the text before the part that comes first).
 
     ``found`` of its ``size`` non-whitespace characters were matched.
     """
@@ -133,12 +136,23 @@ class Match:
 
     @property
     def first(self) -> int:
+        """The position of the text's first character found."""
         return self.runs[0][0]
 
     @property
     def last(self) -> int:
+        """The position of the text's last character found (runs are in the text's order)."""
         start, length = self.runs[-1]
         return start + length - 1
+
+    @property
+    def lowest(self) -> int:
+        """The first position found in the source (not the text's first when printed out of order)."""
+        return min(start for start, _ in self.runs)
+
+    @property
+    def highest(self) -> int:
+        return max(start + length - 1 for start, length in self.runs)
 
     def positions(self) -> Iterable[int]:
         for start, length in self.runs:
@@ -155,7 +169,18 @@ class Reference:
     ((3, 5), 2)
     """
 
-    __slots__ = ("_reversed", "line_count", "line_starts", "line_texts", "lines", "offsets", "source", "text")
+    __slots__ = (
+        "_ends",
+        "_reversed",
+        "_starts",
+        "line_count",
+        "line_starts",
+        "line_texts",
+        "lines",
+        "offsets",
+        "source",
+        "text",
+    )
 
     def __init__(self, source: str) -> None:
         self.source = source
@@ -176,12 +201,35 @@ class Reference:
         self.line_starts.append(len(self.offsets))
         self.text = _fold("".join(chunks))
         self._reversed: str | None = None
+        self._starts: bytes | None = None
+        self._ends: bytes | None = None
 
     @property
     def reversed(self) -> str:
+        """:attr:`text` backwards (for aligning towards the start)."""
         if self._reversed is None:
             self._reversed = self.text[::-1]
         return self._reversed
+
+    @property
+    def starts(self) -> bytes:
+        """1 at every position that is a line's first character, else 0."""
+        if self._starts is None:
+            flags = bytearray(len(self.text) + 1)
+            for start in self.line_starts:
+                flags[start] = 1
+            self._starts = bytes(flags[: len(self.text)])
+        return self._starts
+
+    @property
+    def ends(self) -> bytes:
+        """1 at every position of :attr:`reversed` that is a line's last character, else 0."""
+        if self._ends is None:
+            flags = bytearray(len(self.text) + 1)
+            for end in self.line_starts[1:]:
+                flags[len(self.text) - end] = 1
+            self._ends = bytes(flags[: len(self.text)])
+        return self._ends
 
     def line_range(self, first: int, last: int) -> tuple[int, int]:
         """The reference positions ``[lo, hi)`` of source lines ``first`` to ``last`` (1-based)."""
@@ -230,31 +278,73 @@ def _detour(needle: str, i: int, hay: str, j: int, hi: int) -> tuple[int, int] |
                 continue
             ni, hj = i + skip_needle, j + skip_hay
             if ni >= len(needle):
-                return ni, hj
+                continue  # not found is for the walk to decide, after trying a jump
             size = min(_CONFIRM, len(needle) - ni)
             if hj + size <= hi and needle[ni : ni + size] == hay[hj : hj + size]:
                 return ni, hj
     return None
 
 
-def _jump(needle: str, i: int, hay: str, j: int, hi: int) -> tuple[int, int] | None:
-    """After a mismatch no detour explains: the next place the needle goes on, over a gap."""
+def _jump(needle: str, i: int, hay: str, j: int, hi: int, starts: bytes) -> tuple[int, int] | None:
+    """After a mismatch no detour explains: the next place the needle goes on, over a gap.
+
+    A last character or two (too few to confirm a jump anywhere) may only jump to the start of a line
+    (``starts``): after a gap, a text goes on at the start of a line (the last line of a paragraph,
+    ``”。``, printed after a running head or another article). A tail shorter than a jump piece
+    prefers a line start too.
+    """
     for skip in _GIVE_UP:
         ni = i + skip
         size = min(_JUMP, len(needle) - ni)
-        if size < _CONFIRM:
+        if size <= 0:
             return None
+        if size < _CONFIRM:
+            found = _at_line_start(needle[ni:], hay, j, hi, starts) if skip == 0 else -1
+            return (ni, found) if found >= 0 else None
         found = hay.find(needle[ni : ni + size], j, hi)
+        if found >= 0 and size < _JUMP and not starts[found]:
+            # a text's short tail: where it starts a line rather than inside another text
+            at_start = _at_line_start(needle[ni : ni + size], hay, found, hi, starts)
+            found = at_start if at_start >= 0 else found
         if found >= 0:
             return ni, found
     return None
 
 
-def _extend(needle: str, i: int, hay: str, j: int, hi: int) -> list[tuple[int, int, int]]:
+def _at_line_start(piece: str, hay: str, j: int, hi: int, starts: bytes) -> int:
+    """The first place from ``j`` where ``piece`` starts a line, or -1."""
+    found, tries = hay.find(piece, j, hi), 0
+    while found >= 0 and not starts[found] and tries < _MAX_CANDIDATES:
+        found, tries = hay.find(piece, found + 1, hi), tries + 1
+    return found if found >= 0 and starts[found] else -1
+
+
+def _step(needle: str, i: int, hay: str, j: int, hi: int, starts: bytes) -> tuple[int, int] | None:
+    """Where to go on after a mismatch at ``(i, j)``: a detour, unless it leads only to a short run and
+    a jump leads to a longer one (the text goes on after another article that begins like it)."""
+    detour = _detour(needle, i, hay, j, hi)
+    if detour is None:
+        return _jump(needle, i, hay, j, hi, starts)
+
+    def run_from(at: tuple[int, int]) -> int:
+        return _common(needle, at[0], hay, at[1], min(len(needle) - at[0], hi - at[1]))
+
+    run = run_from(detour)
+    if run >= _JUMP or (run >= _CONFIRM and detour[0] + run >= len(needle)):
+        return detour
+    jump = _jump(needle, i, hay, j, hi, starts)
+    return jump if jump is not None and run_from(jump) > run else detour
+
+
+def _extend(
+    needle: str, i: int, hay: str, j: int, hi: int, starts: bytes, back_to: int
+) -> list[tuple[int, int, int]]:
     """Greedy forward alignment from needle ``i`` / reference ``j``: runs ``(i, j, length)``.
 
     Where neither a detour nor a jump explains a mismatch (two differences close together), up to two
     characters are passed over on both sides; a single character matching after that is not counted.
+    Where the text goes on nowhere after ``j``, it may go on (by a full jump piece) anywhere from
+    ``back_to`` (confirmed by :data:`_WRAP` characters): pdftotext printed that part of it earlier.
     """
     runs = []
     blind = 0
@@ -264,9 +354,12 @@ def _extend(needle: str, i: int, hay: str, j: int, hi: int) -> list[tuple[int, i
             runs.append((i, j, length))
             i, j, blind = i + length, j + length, 0
             continue
-        step = None if length else _detour(needle, i, hay, j, hi) or _jump(needle, i, hay, j, hi)
+        step = None if length else _step(needle, i, hay, j, hi, starts)
+        if step is None and not length and len(needle) - i >= _WRAP:
+            found = hay.find(needle[i : i + _WRAP], back_to, j)
+            step = (i, found) if found >= 0 else None
         if step is not None:
-            i, j = step
+            i, j = _hand_over(runs, step, needle, hay, j, starts)
         elif blind < 2:
             i, j, blind = i + max(length, 1), j + max(length, 1), blind + 1
         else:
@@ -274,13 +367,51 @@ def _extend(needle: str, i: int, hay: str, j: int, hi: int) -> list[tuple[int, i
     return runs
 
 
-def _occurrences(hay: str, piece: str, lo: int, hi: int) -> Iterable[int]:
-    found = hay.find(piece, lo, hi)
-    count = 0
+def _hand_over(
+    runs: list[tuple[int, int, int]],
+    step: tuple[int, int],
+    needle: str,
+    hay: str,
+    j: int,
+    starts: bytes,
+) -> tuple[int, int]:
+    """A jump from ``j`` to ``step``: the characters the last run took from the start of a line before
+    the gap are handed over to the place after it when they are there too (the text ended at a line
+    end; the next line began like its continuation). ``runs`` is changed in place."""
+    ni, target = step
+    if not runs or target <= j:
+        return step
+    ri, rj, length = runs[-1]
+    if ri + length != ni:
+        return step  # a detour or give-up came between
+    tail = next((rj + length - p for p in range(rj + length - 1, rj, -1) if starts[p]), 0)
+    if not 0 < tail <= _CONFIRM or target < tail or hay[target - tail : target] != needle[ni - tail : ni]:
+        return step
+    if length == tail:
+        runs.pop()
+    else:
+        runs[-1] = (ri, rj, length - tail)
+    return ni - tail, target - tail
+
+
+def _occurrences(hay: str, piece: str, lo: int, hi: int, near: int, claimed: bytearray) -> Iterable[int]:
+    """Where ``piece`` occurs in ``hay[lo:hi]`` and is not all claimed by other texts: the nearest ones
+    after ``near``, then before it."""
+    near = min(max(near, lo), hi)
+    size = len(piece)
+    found, count = hay.find(piece, near, hi), 0
     while found >= 0 and count < _MAX_CANDIDATES:
-        yield found
-        count += 1
+        if claimed[found : found + size].count(1) < size:
+            yield found
+            count += 1
         found = hay.find(piece, found + 1, hi)
+    end = min(near + size - 1, hi)
+    found, count = hay.rfind(piece, lo, end), 0
+    while found >= 0 and count < _MAX_CANDIDATES:
+        if claimed[found : found + size].count(1) < size:
+            yield found
+            count += 1
+        found = hay.rfind(piece, lo, found + size - 1)
 
 
 class Locator:
@@ -296,7 +427,8 @@ class Locator:
 
     def locate(self, text: str, lo: int = 0, hi: int | None = None, near: int = 0) -> Match | None:
         """Where ``text`` is in positions ``[lo, hi)``: the candidate matching most characters not yet
-        claimed, then the one nearest ``near``; ``None`` if under half its characters are found."""
+        claimed, then the one nearest ``near``; ``None`` if under half its characters are found apart
+        from text already claimed (a headline string found only inside a paragraph is not found)."""
         needle = _fold(_WHITESPACE.sub("", text))
         hi = len(self.reference.text) if hi is None else hi
         size = len(needle)
@@ -307,12 +439,16 @@ class Locator:
         # anchored at opening, middle and closing pieces; shorter pieces when that finds too little
         while True:
             best = self._best(needle, piece, lo, hi, near, best)
-            if (best is not None and best[1].found >= _MIN_SHARE * size) or piece <= 2:
+            if (best is not None and self._new(best[1]) >= _MIN_SHARE * size) or piece <= 2:
                 break
             piece = max(2, piece // 2)
-        if best is None or best[1].found < _MIN_SHARE * size:
+        if best is None or self._new(best[1]) < _MIN_SHARE * size:
             return None
         return best[1]
+
+    def _new(self, match: Match) -> int:
+        """How many of the match's characters no other text has taken."""
+        return match.found - sum(self.claimed[s : s + n].count(1) for s, n in match.runs)
 
     def _best(
         self,
@@ -326,28 +462,40 @@ class Locator:
         size = len(needle)
         hay = self.reference.text
         anchors = sorted({*range(0, size - piece + 1, max(piece, size // 6)), size - piece})
-        seen: set[tuple[int, int]] = set()
+        diagonals: set[int] = set()  # offsets (reference - needle position) of the alignments made so far
         for anchor in anchors:
-            for start in _occurrences(hay, needle[anchor : anchor + piece], lo, hi):
-                if (anchor, start) in seen:
-                    continue
-                match = self._from(needle, anchor, start, lo, hi)
-                seen.update(_needle_points(match, needle, anchor, start))
-                taken = sum(self.claimed[s : s + n].count(1) for s, n in match.runs)
-                gaps = sum(1 for (a, n), (b, _) in itertools.pairwise(match.runs) if b - (a + n) > _CONFIRM)
+            for start in _occurrences(hay, needle[anchor : anchor + piece], lo, hi, near, self.claimed):
+                if start - anchor in diagonals:
+                    continue  # the same alignment again
+                match = self._from(needle, anchor, start, lo, hi, diagonals)
+                taken = match.found - self._new(match)
+                # a jump over a gap costs two characters, and one more per 256 characters jumped
+                # a jump back (out of order) as much as four jumps
+                gaps = sum(
+                    (1 if b > a else 4) + abs(b - a - n) // 512
+                    for (a, n), (b, _) in itertools.pairwise(match.runs)
+                    if not 0 <= b - (a + n) <= _CONFIRM
+                )
                 key = (match.found - 2 * taken - 2 * gaps, -abs(match.first - near), -match.first)
                 if best is None or key > best[0]:
                     best = (key, match)
         return best
 
-    def _from(self, needle: str, anchor: int, start: int, lo: int, hi: int) -> Match:
+    def _from(self, needle: str, anchor: int, start: int, lo: int, hi: int, diagonals: set[int]) -> Match:
+        """The alignment through needle ``anchor`` at reference ``start``, extended both ways; the
+        diagonals of its runs near the anchor are added to ``diagonals`` (when it never jumped back)."""
         hay = self.reference.text
-        forward = _extend(needle, anchor, hay, start, hi)
+        forward = _extend(needle, anchor, hay, start, hi, self.reference.starts, lo)
         # backwards: the same walk over both strings reversed
         n, m = len(hay), len(needle)
-        back = _extend(needle[::-1], m - anchor, self.reference.reversed, n - start, n - lo)
+        reverse = self.reference.reversed
+        back = _extend(needle[::-1], m - anchor, reverse, n - start, n - lo, self.reference.ends, n - hi)
         runs = [(n - j - length, length) for _, j, length in reversed(back)]
         runs += [(j, length) for _, j, length in forward]
+        if all(a < b for (a, _), (b, _) in itertools.pairwise(runs)):
+            # an alignment that jumped back is not "the same" as one through its anchor alone
+            diagonals.update(j - i for i, j, _ in _local(forward))
+            diagonals.update(n - j - m + i for i, j, _ in _local(back))
         merged: list[tuple[int, int]] = []
         for run_start, length in runs:
             if merged and merged[-1][0] + merged[-1][1] == run_start:
@@ -357,9 +505,14 @@ class Locator:
         return Match(tuple(merged), sum(length for _, length in merged), m)
 
 
-def _needle_points(match: Match, needle: str, anchor: int, start: int) -> Iterable[tuple[int, int]]:
-    """Candidate starts the match already explains: the same diagonal, a few characters on."""
-    return ((anchor + d, start + d) for d in range(0, min(len(needle) - anchor, 4 * _JUMP)))
+def _local(runs: Sequence[tuple[int, int, int]]) -> Iterable[tuple[int, int, int]]:
+    """The runs up to the first jump over a gap: the alignment's part around its anchor."""
+    end = runs[0][1] if runs else 0
+    for run in runs:
+        if run[1] - end > _CONFIRM:
+            return
+        yield run
+        end = run[1] + run[2]
 
 
 # --- Gold ------------------------------------------------------------------------------------------------
@@ -453,7 +606,7 @@ def _excerpt(text: str) -> str:
 
 
 def _match_lines(reference: Reference, match: Match) -> list[int]:
-    return [reference.lines[match.first], reference.lines[match.last]]
+    return [reference.lines[match.lowest], reference.lines[match.highest]]
 
 
 def attach_lines(gold: JsonObject, source: str) -> JsonObject:
@@ -492,12 +645,42 @@ class _Element:
 GLUED_ROLES = frozenset({"dateline", "byline"})
 
 
+#: Characters between a dateline or byline and what it is glued to (the brackets of 本报讯（记者 X）).
+_GLUE_GAP = 2
+
+
+def _openings(owner: array[int], elements: Sequence[_Element]) -> dict[int, int]:
+    """Element index -> the position where its paragraph opens: a paragraph's own first character, or
+    the first character of the datelines and bylines glued in front of it (no more than
+    :data:`_GLUE_GAP` unclaimed characters apart, on the same line or not), for those and for the
+    paragraph."""
+    openings: dict[int, int] = {}
+    for number, element in enumerate(elements):
+        if element.role != "paragraph":
+            continue
+        group, start = [number], element.match.first
+        while True:
+            before = next(
+                (owner[p] for p in range(start - 1, max(start - 2 - _GLUE_GAP, -1), -1) if owner[p] >= 0), -1
+            )
+            if before < 0 or before in group or elements[before].role not in GLUED_ROLES:
+                break
+            end = next(p for p in range(start - 1, -1, -1) if owner[p] == before)
+            if elements[before].match.highest != end:
+                break  # not the end of the dateline: it does not lead into this paragraph
+            group.append(before)
+            start = elements[before].match.lowest
+        openings.update(dict.fromkeys(group, start))
+    return openings
+
+
 def _roles_from(
     reference: Reference, elements: Sequence[_Element], markers: Iterable[int] = ()
 ) -> tuple[str, ...]:
     """Each line takes the role of the element its first claimed character belongs to (earlier elements
-    win a character); a paragraph's line is ``para_start`` if the paragraph's first character is on it,
-    also when a dateline or byline opens that line.
+    win a character); a paragraph's line is ``para_start`` where the paragraph opens — at its first
+    character, or at a dateline or byline glued in front of it, whose lines are then the paragraph's
+    (``para_start``, ``para_cont``) — and ``para_cont`` on its other lines.
     Lines of no element are ``blank`` (no character), ``marker`` (in ``markers``) or ``furniture``."""
     owner = array("l", [-1]) * len(reference.text)
     for number, element in enumerate(elements):
@@ -505,6 +688,7 @@ def _roles_from(
             for position in range(start, start + length):
                 if owner[position] < 0:
                     owner[position] = number
+    openings = _openings(owner, elements)
     marker_lines = set(markers)
     roles = []
     for line in range(1, reference.line_count + 1):
@@ -512,19 +696,13 @@ def _roles_from(
         if lo == hi:
             roles.append("blank")
             continue
-        found = next((elements[owner[p]] for p in range(lo, hi) if owner[p] >= 0), None)
-        if found is None:
+        number = next((owner[p] for p in range(lo, hi) if owner[p] >= 0), -1)
+        if number < 0:
             roles.append("marker" if line in marker_lines else "furniture")
-        elif found.role == "paragraph":
-            roles.append("para_start" if reference.lines[found.match.first] == line else "para_cont")
-        elif found.role in GLUED_ROLES and any(
-            elements[owner[p]].role == "paragraph" and reference.lines[elements[owner[p]].match.first] == line
-            for p in range(lo, hi)
-            if owner[p] >= 0
-        ):
-            roles.append("para_start")  # a dateline or byline glued to the start of its paragraph
+        elif number in openings:
+            roles.append("para_start" if reference.lines[openings[number]] == line else "para_cont")
         else:
-            roles.append(found.role)
+            roles.append(elements[number].role)
     return tuple(roles)
 
 
@@ -534,6 +712,8 @@ def _given_roles(roles: object, reference: Reference) -> tuple[str, ...]:
     unknown = sorted({role for role in roles if role not in ROLES})
     if unknown:
         raise ValueError(f"line_roles: unknown role {unknown[0]!r}; use one of {', '.join(ROLES)}")
+    if len(roles) == reference.line_count + 1 and roles[-1] == "blank" and reference.source.endswith("\n"):
+        roles = roles[:-1]  # a role for the empty "line" after the final line break
     if len(roles) != reference.line_count:
         raise ValueError(
             f"line_roles: {len(roles)} roles for {reference.line_count} source lines; give one per line"
@@ -545,7 +725,8 @@ def line_roles(gold: JsonObject, source: str) -> tuple[str, ...]:
     """One role from :data:`ROLES` per source line (index 0 is line 1).
 
     A gold file's own ``line_roles`` list is used as it is (its length and names checked: a
-    ``ValueError`` says what is wrong). Otherwise the roles are derived from the aligned gold: a line
+    ``ValueError`` says what is wrong; a last ``blank`` for the empty "line" after a final line break
+    is dropped). Otherwise the roles are derived from the aligned gold: a line
     takes the role of the gold element its first found character belongs to — ``para_start`` on a
     paragraph's first line, ``para_cont`` on its others, ``heading``, and ``headline``, ``kicker``,
     ``subtitle`` (the subheadline), ``dateline``, ``byline`` for the text fields (these win over a
@@ -576,11 +757,13 @@ def _marker_lines(
 ) -> set[int]:
     """Lines that are an article's jump markers, found without knowing what markers look like.
 
-    For ``continued_from``/``continues_on`` page ``P``: the nearest line before the article's first
-    body character (after its last one), past blank lines and the article's own field lines, when it is
-    in no element and its text contains ``P``. For an article cut by a page break (a form feed between
-    two of its consecutive characters: a jump stitched into one article): the lines right next to the
-    cut, when they are in no element and are not the line with the form feed (the next running head).
+    For ``continued_from``/``continues_on`` page ``P``: the nearest line before the article's body
+    (after it), past blank lines and the article's own field lines, when it is in no element and its
+    text contains ``P``; also a line among the article's own lines in no element, one bracketed phrase
+    with ``P`` in it (pdftotext printed the marker in the middle). For an article cut by a page break
+    (a form feed between two of its consecutive characters: a jump stitched into one article): the
+    lines right next to the cut, when they are in no element, are one bracketed phrase and are not the
+    line with the form feed (the next running head).
     """
     covered = {
         line
@@ -595,14 +778,22 @@ def _marker_lines(
         if not matches:
             continue
         own = {line for m in article_fields.values() for line in _lines_touched(reference, m)}
-        first = reference.lines[matches[0].first]
-        last = reference.lines[max(match.last for match in matches)]
+        first = reference.lines[min(match.lowest for match in matches)]
+        last = reference.lines[max(match.highest for match in matches)]
         for key, start, step in (("continued_from", first, -1), ("continues_on", last, 1)):
             page = article.get(key)
             if isinstance(page, str) and page:
                 line = _next_line(reference, start, step, skip=own)
                 if line and line not in covered and page in reference.line_texts[line - 1]:
                     markers.add(line)
+                # printed among the article's own lines (pdftotext's order is not the page's)
+                markers.update(
+                    number
+                    for number in range(first + 1, last)
+                    if number not in covered
+                    and page in reference.line_texts[number - 1]
+                    and _bracketed(reference.line_texts[number - 1])
+                )
         runs = [run for match in matches for run in match.runs]
         for (start_a, length_a), (start_b, _) in itertools.pairwise(runs):
             end = start_a + length_a - 1
@@ -613,9 +804,20 @@ def _marker_lines(
                 _next_line(reference, reference.lines[end], 1),
                 _next_line(reference, reference.lines[start_b], -1),
             ):
-                if line and line not in covered and "\f" not in reference.line_texts[line - 1]:
+                text = reference.line_texts[line - 1] if line else ""
+                if line and line not in covered and "\f" not in text and _bracketed(text):
                     markers.add(line)
     return markers
+
+
+def _bracketed(text: str) -> bool:
+    """Whether ``text`` is one bracketed phrase, as jump markers are printed (（下转第4版）, 〔上接第1版〕).
+
+    >>> _bracketed(" （下转第4版）"), _bracketed("第4版 要闻"), _bracketed("- 2 -")
+    (True, False, False)
+    """
+    text = text.strip()
+    return len(text) > 2 and unicodedata.category(text[0]) == "Ps" and unicodedata.category(text[-1]) == "Pe"
 
 
 def _lines_touched(reference: Reference, match: Match) -> set[int]:
@@ -640,9 +842,10 @@ def _next_line(reference: Reference, line: int, step: int, skip: Iterable[int] =
 def predicted_roles(output: JsonObject, source: str) -> tuple[str, ...]:
     """The line roles a reflow JSON output gives ``source`` (its conversion), in :data:`ROLES`.
 
-    Blocks and furniture are placed by their ``spans`` (by their text in their ``lines`` when there are
-    none); the headline, kicker, subheadline, dateline and byline strings are located in the source like
-    a gold file's; the lines of ``jumps`` are markers. Then the same rule as :func:`line_roles`.
+    Blocks, furniture and the parts of the headline ``stack`` are placed by their ``spans`` (by their
+    text in their ``lines`` when there are none); without a ``stack`` (older output, a projection) the
+    headline, kicker, subheadline, dateline and byline strings are located in the source like a gold
+    file's. The lines of ``jumps`` are markers. Then the same rule as :func:`line_roles`.
     """
     reference = Reference(source)
     locator = Locator(reference)
@@ -666,7 +869,13 @@ def predicted_roles(output: JsonObject, source: str) -> tuple[str, ...]:
     for article in articles:
         home = next((match.first for b in article["blocks"] if (match := placed.get(id(b)))), 0)
         article_fields.append({})
-        for key in _FIELDS:
+        stack = [part for part in article.get("stack", []) if part.get("type") in FIELD_ROLES]
+        for part in stack:  # the headline stack with its spans: placed exactly
+            match = _placed(locator, part)
+            if match is not None:
+                fields.append(_Element(FIELD_ROLES[part["type"]], match))
+                article_fields[-1].setdefault(part["type"], match)
+        for key in _FIELDS if not stack else ():
             value = article.get(key)
             if isinstance(value, str) and value.strip():
                 match = locator.locate(value, near=home)

@@ -18,7 +18,7 @@ SCRIPT = ROOT / "benchmarks" / "accuracy.py"
 GOLD = sorted(path for path in FIXTURES.iterdir() if (path / "expected.json").is_file())
 LAYOUTS = {
     "zh-daily-2020-11-23": 'engine = "pdftotext"\ncolumns = 1\nheadline = "after"\ninterleaved = false',
-    "zh-hant-page": 'engine = "pdftotext"\ncolumns = 3\nheadline = "after"\nscript = "hant"',
+    "zh-hant-page": 'engine = "pdftotext"\ncolumns = 3\nheadline = "after"\nscript = "hant"\nfont = "MSung"',
     "zh-headlines-first": 'engine = "pdftotext"\ncolumns = 3\nheadline = "above"\nsetting = "tight"',
     "zh-jump-multipage": 'engine = "pdftotext"\ncolumns = 3\nheadline = "above"\ninterleaved = true',
 }
@@ -68,6 +68,7 @@ def test_report_per_split_per_family_confusion_and_speed(
     assert rows["all"][2:] == ["100.0"] * 11
     for heading in ("By columns", "By headline", "By interleaved", "By engine", "By script", "By family"):
         assert heading in text
+    assert "By font" not in text  # only the layout families, unless --by names other keys
     assert "Line roles, dev" in text and "Line roles, test" in text
     assert text.count("line-role accuracy 100.0%") == 2
     assert "MB/s" in text and "problem:" not in text and "FAILED" not in text
@@ -137,3 +138,21 @@ def test_jobs_in_worker_processes(corpus: Path) -> None:
     )
     data = json.loads(done.stdout)
     assert len(data["cases"]) == len(GOLD) and data["splits"]["dev"]["scores"]["art-B3"] == 1.0
+
+
+def test_by_chooses_the_layout_keys(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert accuracy.main([str(corpus), "--by", "font,headline"]) == 0
+    text = capsys.readouterr().out
+    assert "By font" in text and "By headline" in text and "By columns" not in text
+    assert accuracy.main([str(corpus), "--by", "all", "--json", "-"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data["dimensions"]) == [
+        "columns",
+        "engine",
+        "family",
+        "font",
+        "headline",
+        "interleaved",
+        "script",
+        "setting",
+    ]
