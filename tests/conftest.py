@@ -2,7 +2,8 @@
 
 ``default`` (CI) is derandomized: the same examples on every run, so a red CI always means a change, never
 luck. ``thorough`` draws fresh random examples, thirty times as many: run it when changing the passes
-(``HYPOTHESIS_PROFILE=thorough python -m pytest tests/test_properties.py``).
+(``HYPOTHESIS_PROFILE=thorough python -m pytest tests/test_properties.py``) and on a schedule
+(``bash .ci/run --thorough``).
 """
 
 from __future__ import annotations

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import statistics
+from collections import Counter
 
 import lxml.html
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, Phase, assume, event, example, given, settings
 from hypothesis import strategies as st
 
 from reflow import Block, Document, convert, load_ruleset
 from reflow.render import render
+from reflow.stages import BREAK_PASSES
 from reflow.width import display_width
-from tests.strategies import Dump, dumps, ends_sentence, paragraphs
+from tests.strategies import Dump, Page, dumps, ends_sentence, pages, paragraphs
 from tests.validators import assert_valid_tei
 
 ZH = load_ruleset("zh-newspaper")
@@ -47,12 +50,53 @@ def unambiguous(dump: Dump) -> bool:
     return not wide or sum(1 for line in wide if ends_sentence(line)) < 0.6 * len(wide)
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+def decided_by(document: Document) -> list[str]:
+    """The break pass that decided each gap between two lines (the explain log's break and join edits)."""
+    return [edit.rule for edit in document.edits if edit.rule.startswith("breaks.")]
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(dumps())
 def test_wrap_invariance(dump: Dump) -> None:
     """Hard-wrapped paragraphs (with column breaks) reflow back to exactly the same paragraphs."""
     assume(unambiguous(dump))
-    assert body_texts(dump.text) == dump.paragraphs
+    document = convert(dump.text, ZH)
+    for rule in sorted(set(decided_by(document))):
+        event(rule)
+    assert [block.text for article in document.articles for block in article.blocks] == dump.paragraphs
+
+
+def test_generated_dumps_are_pages_not_snippets() -> None:
+    """The generated dumps are the size of a column or a page, not a line or two (the old strategy's
+    median was 105 characters, and 40% had fewer than 8 lines)."""
+    sizes: list[int] = []
+    lines: list[int] = []
+
+    @settings(max_examples=150, derandomize=True, database=None, phases=[Phase.generate])
+    @given(dumps())
+    def measure(dump: Dump) -> None:
+        sizes.append(len(dump.text))
+        lines.append(dump.text.count("\n"))
+
+    measure()
+    assert statistics.median(sizes) >= 400
+    assert statistics.median(lines) >= 20
+    assert sum(1 for count in lines if count < 8) <= 0.25 * len(lines)
+
+
+def test_every_break_pass_decides_some_generated_gap() -> None:
+    """Each break pass decides gaps in the generated cases, so the properties reach every rule: the
+    wrapped dumps, the pages with headline stacks and markers, and text set one paragraph per line."""
+    seen: Counter[str] = Counter()
+
+    @settings(max_examples=120, derandomize=True, database=None, phases=[Phase.generate])
+    @given(dumps(), pages(), st.lists(paragraphs(), min_size=5, max_size=8))
+    def collect(dump: Dump, page: Page, unwrapped: list[str]) -> None:
+        for text in (dump.text, page.text, "\n".join(unwrapped) + "\n"):
+            seen.update(decided_by(convert(text, ZH)))
+
+    collect()
+    assert set(seen) == {*BREAK_PASSES, "breaks.continue"}, seen
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
@@ -88,32 +132,23 @@ def test_no_block_is_duplicated(text: str) -> None:
                     assert owner.setdefault(i, number) == number, f"offset {i} is in two blocks"
 
 
-HEADLINES = ["拨开世界迷雾 奏响时代强音", "“智”在必胜 高质量发展插上腾飞翅膀"]
-SUBTITLE = "——国务委员兼外交部长王毅谈习近平主席出席峰会成果"
-MARKERS = ["（上接1版）", "（下转第4版）"]
-
-
-@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(dumps(), st.sampled_from(HEADLINES), st.booleans(), st.sampled_from(MARKERS), st.booleans())
-def test_markers_and_headlines_leave_the_body_unchanged(
-    dump: Dump, headline: str, subtitle: bool, marker: str, after: bool
-) -> None:
-    """Adding a headline stack (before or after the body) and a jump marker changes no body paragraph.
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(pages())
+def test_markers_and_headlines_leave_the_body_unchanged(page: Page) -> None:
+    """Adding a headline stack (before or after the body) and jump markers changes no body paragraph;
+    the stack and the markers land in the article's fields.
 
     The body must be long enough to show its column width (six lines), as on any real page: a subtitle
     as wide as a tiny body's column could not be told from its first line.
     """
+    dump = page.body
     assume(unambiguous(dump) and sum(len(lines) for lines in dump.wrapped) >= 6)
-    stack = headline + ("\n" + SUBTITLE if subtitle else "")
-    if after:
-        text = (marker + "\n" if "上接" in marker else "") + dump.text + "\n" + stack + "\n"
-        text += "" if "上接" in marker else marker + "\n"
-    else:
-        text = stack + "\n\n" + (marker + "\n" if "上接" in marker else "") + dump.text
-        text += "" if "上接" in marker else marker + "\n"
-    document = convert(text, ZH)
+    document = convert(page.text, ZH)
     assert [b.text for a in document.articles for b in a.blocks] == dump.paragraphs
-    assert [a.headline.text for a in document.articles if a.headline] == [headline]
+    (article,) = document.articles
+    assert article.headline is not None and article.headline.text == page.headline
+    assert (article.subheadline.text if article.subheadline else None) == page.subtitle
+    assert (article.continued_from, article.continues_on) == (page.continued_from, page.continues_on)
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
@@ -186,3 +221,23 @@ def test_a_column_of_short_sentences_with_latin_words_keeps_its_paragraphs() -> 
         "一“一”一——一一一一一，一一一一一\n\n一。\n"
     )
     assert len(body_texts(text)) == 2
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="found by the new page strategy: a one-line paragraph whose indented line fills the column is "
+    "followed by an indented line, and breaks.indent only breaks when the next line is indented more than "
+    "this one; the strategy puts a blank line there (tests/strategies.py, dumps)",
+)
+def test_an_indented_one_line_paragraph_before_an_indented_paragraph_stays_apart() -> None:
+    column = (
+        "\u3000\u3000王毅表示，继出席联合国成立75周年系列高级别会议之后\n"
+        "又一次在全球多边舞台上发出时代强音，提出了中国方案和\n"
+        "中国智慧，得到了国际社会的高度评价和广泛认同啊啊。\n"
+    )
+    line = "习近平主席结合中国统筹疫情防控和经济社会发展的实践。"
+    assert body_texts(column + "\u3000\u3000" + line + "\n" + column) == [
+        body_texts(column)[0],
+        line,
+        body_texts(column)[0],
+    ]

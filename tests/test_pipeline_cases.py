@@ -1,0 +1,203 @@
+"""Whole-pipeline cases for behaviour that mutation testing (``tools/mutate.py``, see docs/mutation.md)
+found unguarded: input dump in, expected articles, blocks and explain log out.
+
+They are written against what a reader of the page expects (and what the rule files and docstrings
+promise), not against reflow's current output, so they stay valid when the passes behind them change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reflow import Document, convert, load_ruleset
+from reflow.decode import decode
+from reflow.render import render
+from reflow.render._escape import markup_attr, markup_text
+from reflow.stages import BREAK_PASSES
+from tests.strategies import HAN
+
+ROOT = Path(__file__).resolve().parent.parent
+ZH = load_ruleset("zh-newspaper")
+LATIN = load_ruleset("latin")
+FIXTURE_INPUTS = sorted((ROOT / "fixtures").glob("*/input.txt"))
+
+
+def fixture_document(path: Path) -> Document:
+    rules = "latin" if path.parent.name.startswith("en-") else "zh-newspaper"
+    return convert(path.read_text(encoding="utf-8"), load_ruleset(rules))
+
+
+def body_texts(document: Document) -> list[str]:
+    return [block.text for article in document.articles for block in article.blocks]
+
+
+# --- the explain log ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", FIXTURE_INPUTS, ids=[p.parent.name for p in FIXTURE_INPUTS])
+def test_every_gap_is_decided_by_a_named_break_pass_that_says_why(path: Path) -> None:
+    """One break or join edit per gap between two non-blank lines, each naming a real pass and a reason."""
+    document = fixture_document(path)
+    decided = [e for e in document.edits if e.action in ("break", "join", "heal-column-break")]
+    decided = [e for e in decided if not e.rule.startswith("articles.")]  # the stitch joins two articles
+    assert decided
+    for edit in decided:
+        assert edit.rule in {*BREAK_PASSES, "breaks.continue"}, edit
+        assert edit.note.strip(), edit
+
+
+@pytest.mark.parametrize("path", FIXTURE_INPUTS, ids=[p.parent.name for p in FIXTURE_INPUTS])
+def test_text_an_edit_removes_is_not_in_the_body(path: Path) -> None:
+    """What an edit says it removed (a marker, a headline line moved to the stack, a dateline) is gone from
+    the article bodies: no body piece copies a non-blank character of a removed span."""
+    document = fixture_document(path)
+    in_body = set()
+    for article in document.articles:
+        for block in article.blocks:
+            for piece in block.pieces:
+                if piece.text == document.source[piece.start : piece.end]:
+                    in_body.update(range(piece.start, piece.end))
+    for edit in document.edits:
+        if edit.removed:
+            shown = {i for i in range(edit.start, edit.end) if not document.source[i].isspace()}
+            assert not shown & in_body, edit
+
+
+def test_numbered_headings_stay_in_the_body_and_their_edits_remove_nothing() -> None:
+    """The sample's six numbered sections: each heading is a body block, and its edit removes nothing."""
+    document = fixture_document(ROOT / "fixtures" / "zh-daily-2020-11-23" / "input.txt")
+    headings = [b for a in document.articles for b in a.blocks if b.rule.startswith("headings.numbered")]
+    assert [b.text[:2] for b in headings][:6] == ["一、", "二、", "三、", "四、", "五、", "六、"]
+    edits = [e for e in document.edits if e.action == "heading"]
+    assert len(edits) >= 6
+    assert all(e.removed == "" for e in edits)
+
+
+def test_a_join_after_chinese_punctuation_is_a_cjk_join() -> None:
+    """``。`` before a Latin word on the next line: glued without a space, as CJK text is (join.cjk)."""
+    text = (
+        "习近平主席结合中国统筹疫情防控和经济社会发展、率先实现复工复产和恢复\n"
+        "经济增长的成功实践，提出了推动世界经济复苏的一揽子中国方案。\n"
+        "Apple Watch等新品在全球各地陆续上市销售，受到各国消费者的广泛欢迎和好评。\n"
+    )
+    document = convert(text, ZH)
+    joins = {e.first_line: e for e in document.edits if e.action == "join"}
+    assert "join.cjk" in joins[1].note
+
+
+# --- joins ----------------------------------------------------------------------------------------------
+
+
+def test_a_line_end_hyphen_without_evidence_for_the_joined_word_is_kept() -> None:
+    """``self-`` / ``employed``: the document never writes ``selfemployed``, so the hyphen is the word's."""
+    text = (
+        "The council met on Tuesday to hear the self-\n"
+        "employed workers of the county talk about the new rules for the\n"
+        "markets of the city.\n"
+    )
+    document = convert(text, LATIN)
+    assert body_texts(document) == [
+        "The council met on Tuesday to hear the self-employed workers of the county talk about the new "
+        "rules for the markets of the city."
+    ]
+    (edit,) = [e for e in document.edits if e.rule == "join.hyphen" or "join.hyphen" in e.note]
+    assert "kept hyphen: self-employed" in edit.note
+
+
+def test_a_line_end_hyphen_is_dropped_where_the_document_writes_the_word_whole() -> None:
+    text = (
+        "The cooperation of the two towns was praised. The council said that such co-\n"
+        "operation between neighbours was rare in the county and should go on.\n"
+    )
+    document = convert(text, LATIN)
+    assert body_texts(document) == [
+        "The cooperation of the two towns was praised. The council said that such cooperation between "
+        "neighbours was rare in the county and should go on."
+    ]
+
+
+# --- headline stacks ------------------------------------------------------------------------------------
+
+
+def test_a_latin_stack_is_headline_first_then_decks() -> None:
+    """The latin rules put the main headline first (``kicker_first = false``); the lines below are decks."""
+    text = (
+        "MAYOR WINS SECOND TERM\n"
+        "Landslide in the Fifth Ward\n"
+        "Turnout Was the Highest Since 1904\n"
+        "\n"
+        "The mayor was re-elected on Tuesday by the largest majority the city has\n"
+        "seen in a generation, the count showed late on Tuesday night.\n"
+    )
+    (article,) = convert(text, LATIN).articles
+    assert article.kicker is None
+    assert article.headline is not None and article.headline.text == "MAYOR WINS SECOND TERM"
+    assert article.subheadline is not None
+    assert article.subheadline.text == "Landslide in the Fifth Ward Turnout Was the Highest Since 1904"
+
+
+def test_a_chinese_stack_of_two_lines_is_kicker_then_headline() -> None:
+    text = (
+        "春耕时节访农村\n"
+        "春耕备耕有序推进 农资供应总体充足\n"
+        "\n"
+        "本报北京3月4日电（记者 韩晓东）眼下，春耕生产由南向北陆续展开，各地农事进展顺利。\n"
+    )
+    (article,) = convert(text, ZH).articles
+    assert article.kicker is not None and article.kicker.text == "春耕时节访农村"
+    assert article.headline is not None and article.headline.text == "春耕备耕有序推进 农资供应总体充足"
+    assert article.dateline is not None and article.dateline.text == "本报北京3月4日电"
+    assert article.byline is not None and article.byline.text == "记者 韩晓东"
+    assert body_texts(convert(text, ZH)) == ["眼下，春耕生产由南向北陆续展开，各地农事进展顺利。"]
+
+
+# --- markers glued to text ------------------------------------------------------------------------------
+
+
+def test_a_glued_jump_marker_leaves_the_whole_paragraph_before_it() -> None:
+    text = "南方早稻意向种植面积比上年略有增加，东北地区玉米种植结构保持稳定。（下转第2版）\n"
+    document = convert(text, ZH)
+    assert body_texts(document) == ["南方早稻意向种植面积比上年略有增加，东北地区玉米种植结构保持稳定。"]
+    assert document.articles[0].continues_on == "2"
+
+
+# --- the break passes -----------------------------------------------------------------------------------
+
+
+def test_text_set_one_paragraph_per_line_stays_one_paragraph_per_line() -> None:
+    """Four full-width lines, three ending a sentence and one a caption without a full stop: a file with
+    one paragraph per line (not a hard-wrapped column), so every line is a paragraph of its own."""
+    lines = [HAN[k * 30 : k * 30 + 29] + "。" for k in range(3)]
+    lines.insert(1, HAN[100:130])  # no sentence end: the one line broken in mid-sentence, if it were wrapped
+    lines.append(HAN[140:150] + "。")
+    document = convert("\n".join(lines) + "\n", ZH)
+    assert body_texts(document) == lines
+    assert {e.rule for e in document.edits if e.action == "break"} == {"breaks.unwrapped"}
+
+
+# --- rendering ------------------------------------------------------------------------------------------
+
+
+def test_markup_escapes_quotes_in_text_and_attributes() -> None:
+    """One escaping for XML and HTML alike: ``& < > " '`` always, CR as a reference (parsers drop it)."""
+    assert markup_text("a \"b\" 'c' <d> & e\r") == "a &quot;b&quot; &#x27;c&#x27; &lt;d&gt; &amp; e&#13;"
+    assert markup_attr('x"y\n\tz') == "x&quot;y&#10;&#9;z"
+
+
+def test_quotes_in_a_paragraph_are_escaped_in_tei_and_html() -> None:
+    document = convert("He said \"no\" and 'yes' to the council, the count showed on Tuesday night.\n", LATIN)
+    for fmt in ("tei", "html"):
+        output = render(document, fmt)
+        assert "He said &quot;no&quot; and &#x27;yes&#x27; to the council" in output, fmt
+
+
+# --- decoding -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["「」，。、；：？！", "（中央社）、「新聞」。", "「臺灣」，「香港」。"])
+def test_big5_text_of_mostly_punctuation_is_read_as_big5(text: str) -> None:
+    """Big5's punctuation rows count as common characters: a line of quotes and stops is Big5 too."""
+    decoded = decode(text.encode("big5"))
+    assert (decoded.text, decoded.encoding) == (text, "big5hkscs")
