@@ -217,7 +217,8 @@ class RulePattern:
         Each chunk gets its own time limit: a long text is not one match, and must not be timed as one."""
         found: list[regex.Match[str]] = []
         try:
-            for match in self.compiled.finditer(string, at, end, timeout=self._limit(_SCAN_CHUNK)):
+            limit = self._limit(min(_SCAN_CHUNK, end - at))
+            for match in self.compiled.finditer(string, at, end, timeout=limit):
                 found.append(match)
                 if match.end() - at >= _SCAN_CHUNK and match.end() > match.start():
                     return found, match.end(), "more"
