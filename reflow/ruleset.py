@@ -67,8 +67,9 @@ HyphenPolicy = Literal["keep", "drop", "evidence"]
 
 # --- Compiled patterns with a time limit --------------------------------------------------------------------
 
-#: Seconds one match of a rule-file pattern may take, plus :data:`SECONDS_PER_CHARACTER` for each character
-#: of the text it runs on; past that it is abandoned and the rule skipped there (a recorded warning).
+#: Seconds (of CPU time, as the regex module counts them) one match of a rule-file pattern may take, plus
+#: :data:`SECONDS_PER_CHARACTER` for each character of the text it runs on; past that it is abandoned and
+#: the rule skipped there (a recorded warning).
 PATTERN_TIMEOUT = 0.5
 SECONDS_PER_CHARACTER = 1e-6
 #: After this many timeouts of one pattern in one conversion it is skipped for the rest of the conversion.

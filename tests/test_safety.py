@@ -239,7 +239,8 @@ def test_a_runaway_rule_pattern_finishes_quickly_with_a_warning(
     (tmp_path / "page.txt").write_text(page, encoding="utf-8")
     started = time.perf_counter()
     code, out, err = run(capsys, "convert", "page.txt", "-r", "slow.toml", "--to", "text")
-    assert time.perf_counter() - started < 10  # unbounded, this takes minutes
+    # unbounded, this takes minutes; the limit is CPU time, so a busy machine takes longer on the clock
+    assert time.perf_counter() - started < 30
     assert code == 0
     assert "a" * 40 + "b" in out  # the rule was skipped on that line: the text is unchanged
     warning = next(line for line in err.splitlines() if "runaway" in line)
