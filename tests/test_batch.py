@@ -442,6 +442,9 @@ def test_pages_in_different_encodings_are_decoded_each_on_its_own(tmp_path: Path
             ("convert", "in", "-o", "out", "--explain"), "--explain works on one input", id="explain"
         ),
         pytest.param(
+            ("convert", "in", "-o", "out", "--scheduler", "tcp://x:1"), "give --engine dask", id="scheduler"
+        ),
+        pytest.param(
             ("convert", "in", "-o", "out", "--encoding", "klingon"), "unknown encoding", id="encoding"
         ),
         pytest.param(
