@@ -72,7 +72,7 @@ def read_input(name: str) -> bytes:
         return sys.stdin.buffer.read()
     path = Path(name)
     if path.is_dir():
-        raise UsageError(f"{name}: is a directory; give a text file, or -o OUTDIR to convert a folder")
+        raise UsageError(f"{name}: is a directory; give a text file")
     try:
         return path.read_bytes()
     except FileNotFoundError:
