@@ -10,6 +10,7 @@ from __future__ import annotations
 import doctest
 import io
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -533,3 +534,24 @@ def test_a_batch_on_a_pipe_prints_no_bar_only_the_summary(
     assert "\r" not in err
     assert err.splitlines()[-1].startswith("reflow: 5 input(s): 5 converted")
     assert run(capsys, "convert", "archive", "-o", "out2", "-q")[2] == ""
+
+
+def test_a_killed_worker_costs_no_input_the_ones_in_flight_are_retried(tmp_path: Path) -> None:
+    from reflow.engines import ProcessEngine
+
+    for number in range(8):
+        shutil.copy(SAMPLE, tmp_path / f"p{number}.txt")
+    options = Options("zh-newspaper", "text")
+    tasks = [Task(f"p{n}.txt", (str(tmp_path / f"p{n}.txt"),), f"p{n}.txt", options) for n in range(8)]
+    outcomes = []
+    killed = False
+    for outcome in ProcessEngine(2).map(tasks):
+        outcomes.append(outcome)
+        if not killed:
+            workers = multiprocessing.active_children()
+            assert workers
+            os.kill(workers[0].pid or 0, signal.SIGKILL)  # a worker of this test's own pool
+            killed = True
+    assert sorted(outcome.record["input"] for outcome in outcomes) == [f"p{n}.txt" for n in range(8)]
+    assert all(outcome.ok for outcome in outcomes)
+    assert len({outcome.output for outcome in outcomes}) == 1
