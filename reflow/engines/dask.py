@@ -58,6 +58,11 @@ class DaskEngine:
         bag, distributed = _dask()
         cluster: Any = None
         client = self.client
+        if not tasks:  # everything up to date: no cluster to start
+            if client is not None:
+                client.close()
+                self.client = None
+            return
         if client is None:
             cluster = distributed.LocalCluster(
                 n_workers=self.workers,
@@ -68,8 +73,6 @@ class DaskEngine:
             )
             client = distributed.Client(cluster)
         try:
-            if not tasks:
-                return
             workers = max(1, len(client.scheduler_info().get("workers", {})))
             size = max(1, min(MAX_PARTITION, math.ceil(len(tasks) / (4 * workers))))
             # from_sequence cuts the tasks into consecutive partitions of `size`: these chunks
