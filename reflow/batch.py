@@ -22,6 +22,7 @@ import fnmatch
 import functools
 import json
 import os
+import shutil
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -664,6 +665,7 @@ class BarProgress:
         self.files = 0
         self.done = 0
         self.failed = 0
+        self.skipped = ""
 
     def start(self, files: int, size: int, done: int) -> None:
         self.files = files
@@ -678,19 +680,20 @@ class BarProgress:
             unit_divisor=1024,
             desc="reflow",
             file=self.stream,
-            dynamic_ncols=True,
-            bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix} {n_fmt}/{total_fmt} "
+            ncols=min(120, shutil.get_terminal_size(fallback=(100, 24)).columns),  # 0 columns: 100
+            bar_format="{desc} {percentage:3.0f}%|{bar}| {n_fmt}B/{total_fmt}B "
             "[{elapsed}<{remaining}, {rate_fmt}]",
         )
-        skipped = f", {done} up to date" if done else ""
-        self.bar.set_postfix_str(f"0/{files} files{skipped}", refresh=True)
+        self.skipped = f", {done} up to date" if done else ""
+        self.bar.set_description_str(f"reflow: 0/{files} files{self.skipped}", refresh=True)
 
     def advance(self, outcome: Outcome, size: int) -> None:
         self.done += 1
         self.failed += not outcome.ok
         if self.bar is not None:
             failed = f", {self.failed} failed" if self.failed else ""
-            self.bar.set_postfix_str(f"{self.done}/{self.files} files{failed}", refresh=False)
+            counts = f"{self.done}/{self.files} files{self.skipped}{failed}"
+            self.bar.set_description_str(f"reflow: {counts}", refresh=False)
             self.bar.update(size)
 
     def note(self, line: str) -> None:

@@ -281,6 +281,8 @@ def _convert_batch(args: argparse.Namespace) -> int:
         )
     if args.explain:
         raise UsageError("--explain works on one input; a batch records warnings in its manifest.jsonl")
+    if args.scheduler is not None and args.engine != "dask":
+        raise UsageError("--scheduler is the address of a Dask scheduler: give --engine dask too")
     try:
         decode(b"", args.encoding)
     except LookupError:

@@ -717,7 +717,7 @@ class _Loader:
 
     def ruleset(self) -> RuleSet:
         if self._ruleset is None:
-            from reflow.cli import load_rules
+            from reflow.io import load_rules
 
             self._ruleset = load_rules(self.rules)
         return self._ruleset
@@ -732,7 +732,7 @@ class _Loader:
 
 def _saved_json(path: str) -> JsonObject | None:
     """A saved JSON output: by its ``.json`` name, or because a file that starts with ``{`` parses as one."""
-    from reflow.cli import UsageError, read_input
+    from reflow.io import UsageError, read_input
 
     if path == "-":
         return None
@@ -761,7 +761,7 @@ _DOCUMENT_SUFFIXES = (".txt", ".json")
 
 def _documents(folder: Path) -> dict[str, Path]:
     """The raw dumps (``.txt``) and saved outputs (``.json``) under a folder, by relative path sans suffix."""
-    from reflow.cli import UsageError
+    from reflow.io import UsageError
 
     found: dict[str, Path] = {}
     for path in sorted(folder.rglob("*")):
@@ -781,7 +781,7 @@ def _documents(folder: Path) -> dict[str, Path]:
 
 def compare_paths(new: str, old: str, new_loader: _Loader, old_loader: _Loader) -> list[Comparison]:
     """Compare two files, or two folders file by file (paired by relative path without suffix)."""
-    from reflow.cli import UsageError
+    from reflow.io import UsageError
 
     new_is_dir, old_is_dir = Path(new).is_dir(), Path(old).is_dir()
     if new_is_dir != old_is_dir:
@@ -811,7 +811,7 @@ def _compare_one(name: str, old: str, new: str, old_loader: _Loader, new_loader:
 
 def run_against(args: argparse.Namespace) -> int:
     """``reflow diff INPUT --against OTHER [-r R] [--against-rules R] [--format text|json|html] [-o OUT]``."""
-    from reflow.cli import UsageError, write_output
+    from reflow.io import UsageError, write_output
 
     if args.input == "-" and args.against == "-":
         raise UsageError("only one of INPUT and --against can be standard input")

@@ -55,11 +55,15 @@ class UsageError(Exception):
 def format_for_path(name: str) -> str | None:
     """The output format an output file name asks for by its extension, or None when it names none.
 
+    A :class:`UsageError` when the extension names a format this version cannot write.
+
     >>> format_for_path("page.html"), format_for_path("out/page.TEI"), format_for_path("page.out")
     ('html', 'tei', None)
     """
     fmt = _FORMAT_OF_EXTENSION.get(os.path.splitext(name)[1].lower())
-    return fmt if fmt in FORMATS else None
+    if fmt is not None and fmt not in FORMATS:
+        raise UsageError(f"{name}: this version cannot write {fmt}; give --to {' | '.join(FORMATS)}")
+    return fmt
 
 
 def read_input(name: str) -> bytes:
@@ -68,7 +72,7 @@ def read_input(name: str) -> bytes:
         return sys.stdin.buffer.read()
     path = Path(name)
     if path.is_dir():
-        raise UsageError(f"{name}: is a directory; give a text file, or -o OUTDIR to convert a folder")
+        raise UsageError(f"{name}: is a directory; give a text file")
     try:
         return path.read_bytes()
     except FileNotFoundError:

@@ -1137,7 +1137,7 @@ def _json_row(row: Row) -> dict[str, Any]:
 
 def run_report(args: argparse.Namespace) -> int:
     """``reflow diff INPUT`` without ``--against``: convert INPUT and write its review (exit status 0)."""
-    from reflow.cli import UsageError, load_rules, read_input, write_output
+    from reflow.io import UsageError, load_rules, read_input, write_output
     from reflow.pipeline import convert_bytes
 
     if getattr(args, "against_rules", None):

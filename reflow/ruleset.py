@@ -68,8 +68,9 @@ HyphenPolicy = Literal["keep", "drop", "evidence"]
 
 # --- Compiled patterns with a time limit --------------------------------------------------------------------
 
-#: Seconds one match of a rule-file pattern may take, plus :data:`SECONDS_PER_CHARACTER` for each character
-#: of the text it runs on; past that it is abandoned and the rule skipped there (a recorded warning).
+#: Seconds (of CPU time, as the regex module counts them) one match of a rule-file pattern may take, plus
+#: :data:`SECONDS_PER_CHARACTER` for each character of the text it runs on; past that it is abandoned and
+#: the rule skipped there (a recorded warning).
 PATTERN_TIMEOUT = 0.5
 SECONDS_PER_CHARACTER = 1e-6
 #: After this many timeouts of one pattern in one conversion it is skipped for the rest of the conversion.
@@ -218,7 +219,8 @@ class RulePattern:
         Each chunk gets its own time limit: a long text is not one match, and must not be timed as one."""
         found: list[regex.Match[str]] = []
         try:
-            for match in self.compiled.finditer(string, at, end, timeout=self._limit(_SCAN_CHUNK)):
+            limit = self._limit(min(_SCAN_CHUNK, end - at))
+            for match in self.compiled.finditer(string, at, end, timeout=limit):
                 found.append(match)
                 if match.end() - at >= _SCAN_CHUNK and match.end() > match.start():
                     return found, match.end(), "more"

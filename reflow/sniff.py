@@ -20,12 +20,14 @@ import regex
 from reflow.decode import decode
 from reflow.ruleset import RuleFileError, RuleSet, builtin_rulesets, load_ruleset
 
-__all__ = ["NOT_TEXT_SHARE", "SAMPLE_BYTES", "refusal", "script_warning"]
+__all__ = ["NOT_TEXT_SHARE", "NUL_SHARE", "SAMPLE_BYTES", "refusal", "script_warning"]
 
 #: Bytes looked at from the start of a file.
 SAMPLE_BYTES: Final = 256 * 1024
 #: More than this share of the sample's characters undecodable or control characters: not text.
 NOT_TEXT_SHARE: Final = 0.5
+#: NUL characters never occur in text dumps: more than this share of them is not text either.
+NUL_SHARE: Final = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,7 @@ _PDF_ADVICE = "extract its text first (pdftotext -layout FILE FILE.txt) and conv
 _IMAGE_ADVICE = "run OCR on it first (for example tesseract IMAGE OUT) and convert the text it writes"
 _PROGRAM_ADVICE = "it is a program, not a text dump; give the .txt file extracted from the page"
 _ARCHIVE_ADVICE = "unpack it first and convert the text files inside"
+_ZIP_ADVICE = f"{_ARCHIVE_ADVICE} (a .docx, .odt or .epub is a zip file too: save it as plain text)"
 _OFFICE_ADVICE = "save or export it as plain text first"
 _SIGNATURES: Final = (
     _Signature(b"%PDF-", "a PDF document", _PDF_ADVICE),
@@ -63,7 +66,7 @@ _SIGNATURES: Final = (
     _Signature(b"\xce\xfa\xed\xfe", "a Mach-O executable", _PROGRAM_ADVICE),
     _Signature(b"\xcf\xfa\xed\xfe", "a Mach-O executable", _PROGRAM_ADVICE),
     _Signature(b"\xca\xfe\xba\xbe", "a Mach-O universal binary or Java class file", _PROGRAM_ADVICE),
-    _Signature(b"PK\x03\x04", "a zip archive (or a .docx/.odt/.epub, which are zip files)", _ARCHIVE_ADVICE),
+    _Signature(b"PK\x03\x04", "a zip archive", _ZIP_ADVICE),
     _Signature(b"PK\x05\x06", "an empty zip archive", _ARCHIVE_ADVICE),
     _Signature(b"\x1f\x8b", "gzip-compressed data", "decompress it first (gunzip FILE)", weak=True),
     _Signature(b"BZh", "bzip2-compressed data", "decompress it first (bunzip2 FILE)", weak=True),
@@ -123,7 +126,7 @@ def _undecodable(data: bytes, encoding: str) -> str | None:
         return None
     bad = len(decoded.edits) + len(_CONTROL.findall(text))
     share = bad / len(text)
-    if share <= NOT_TEXT_SHARE:
+    if share <= NOT_TEXT_SHARE and text.count("\0") / len(text) <= NUL_SHARE:
         return None
     where = f"its first {len(sample)} bytes" if len(sample) < len(data) else "its bytes"
     hint = _utf16_hint(sample) if encoding == "auto" else None

@@ -55,7 +55,8 @@ class ProcessEngine:
                         running.clear()
                         break
             finally:
-                pool.shutdown(wait=not suspects, cancel_futures=True)
+                # Not waiting: on an interrupt or a dead worker nothing more is wanted from this pool.
+                pool.shutdown(wait=False, cancel_futures=True)
             for task in sorted(suspects, key=lambda task: task.name):
                 yield _alone(task, context)
 
