@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 
 import reflow.sniff
 from reflow.cli import main
-from reflow.render import FORMATS
 from reflow.ruleset import MAX_TIMEOUTS, PatternTimeoutWarning, RulePattern, pattern_guard
 from reflow.sniff import refusal
 
@@ -200,18 +199,6 @@ def test_to_wins_over_the_extension_and_an_unknown_extension_means_tei(
     assert not (tmp_path / "out.html").read_text(encoding="utf-8").startswith("<")
     assert run(capsys, "convert", "page.txt", "-o", "out.dat")[0] == 0
     assert (tmp_path / "out.dat").read_text(encoding="utf-8").startswith("<?xml")
-
-
-@pytest.mark.skipif("jsonl" in FORMATS, reason="this version writes JSONL")
-def test_an_extension_of_a_format_this_version_cannot_write_is_an_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    shutil.copy(SAMPLE, tmp_path / "page.txt")
-    code, _, err = run(capsys, "convert", "page.txt", "-o", "out.jsonl")
-    assert code == 2
-    assert "cannot write jsonl" in one_error_line(err)
-    assert not (tmp_path / "out.jsonl").exists()
 
 
 def test_an_output_file_is_replaced_whole_and_leaves_no_temporary_file(
