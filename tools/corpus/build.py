@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .gold import MatchError, Piece, article_json, assign, block_lines, interleaved, line_roles
+from .gold import MatchError, Piece, article_json, assign, block_lines, dump_pages, interleaved, line_roles
 from .plan import CasePlan
 from .sources import SampleArticle, SourceDoc
 from .stories import (
@@ -238,4 +238,4 @@ def gold_from(
     where = assign(dump, pieces)
     gold = expected_json(stories, pieces, where, printed)
     roles = line_roles(dump, pieces, where)
-    return gold, roles, interleaved(pieces, where)
+    return gold, roles, interleaved(pieces, where, dump_pages(dump.split("\n")))

@@ -74,20 +74,52 @@ class Piece:
     owner: tuple[int, int] | None = None
     starts: bool = True
     folded: str = field(init=False, repr=False)
-    read: int = field(default=0, repr=False)
+    taken: bytearray = field(init=False, repr=False)
+    cursor: int = field(default=0, repr=False)  # where the last matched line ended
+    positions: list[tuple[int, int]] = field(default_factory=list, repr=False)  # (dump line, offset)
 
     def __post_init__(self) -> None:
         self.folded = fold(self.text)
         if not self.folded:
             raise MatchError(f"empty piece {self.text!r}")
+        self.reset()
+
+    def reset(self) -> None:
+        self.taken = bytearray(len(self.folded))
+        self.cursor = 0
+        self.positions = []
+
+    def free(self, start: int, length: int) -> bool:
+        return not any(self.taken[start : start + length])
+
+    def next_at(self, want: str) -> int | None:
+        """Where ``want`` continues this piece: at the cursor, else at the first free place (out of order)."""
+        if self.folded.startswith(want, self.cursor) and self.free(self.cursor, len(want)):
+            return self.cursor
+        start = self.folded.find(want)
+        while start >= 0:
+            if self.free(start, len(want)):
+                return start
+            start = self.folded.find(want, start + 1)
+        return None
+
+    def take(self, line: int, start: int, length: int) -> None:
+        self.taken[start : start + length] = b"\x01" * length
+        self.cursor = start + length
+        self.positions.append((line, start))
 
     @property
-    def rest(self) -> str:
-        return self.folded[self.read :]
+    def read(self) -> int:
+        return sum(self.taken)
 
     @property
     def done(self) -> bool:
-        return self.read >= len(self.folded)
+        return all(self.taken)
+
+    @property
+    def in_order(self) -> bool:
+        offsets = [start for _, start in self.positions]
+        return offsets == sorted(offsets)
 
 
 def fold(text: str) -> str:
@@ -122,7 +154,7 @@ def assign(dump: str, pieces: Sequence[Piece]) -> list[int | None]:
     pages = dump_pages(lines)
     by_page: dict[int, list[int]] = {}
     for index, piece in enumerate(pieces):
-        piece.read = 0
+        piece.reset()
         by_page.setdefault(piece.page, []).append(index)
     previous_in_flow: dict[int, int | None] = {}
     last_of_flow: dict[str, int] = {}
@@ -139,24 +171,26 @@ def assign(dump: str, pieces: Sequence[Piece]) -> list[int | None]:
         if not want:
             where.append(None)
             continue
-        candidates = [i for i in by_page.get(pages[number], ()) if pieces[i].rest.startswith(want)]
-        if not candidates:
+        here = [*by_page.get(pages[number], ()), *by_page.get(0, ())]  # page 0: any page (TeX decides)
+        found = {i: at for i in here if (at := pieces[i].next_at(want)) is not None}
+        if not found:
             raise MatchError(f"dump line {number + 1} belongs to nothing printed: {line.strip()[:40]!r}")
 
-        def rank(i: int, last: int | None = last) -> tuple[int, int]:
+        def rank(i: int, last: int | None = last) -> tuple[int, int, int]:
             piece = pieces[i]
+            in_order = 0 if found[i] == piece.cursor else 1
             if i == last:
-                return (0, 0)
+                return (in_order, 0, 0)
             if piece.read:
-                return (1, i)
+                return (in_order, 1, i)
             before = previous_in_flow[i]
             if before is None or pieces[before].done:
                 recency = matched_at.get(before, -1) if before is not None else -1
-                return (2, -recency)
-            return (3, i)
+                return (in_order, 2, -recency)
+            return (in_order, 3, i)
 
-        chosen = min(candidates, key=rank)
-        pieces[chosen].read += len(want)
+        chosen = min(found, key=rank)
+        pieces[chosen].take(number, found[chosen], len(want))
         matched_at[chosen] = number
         where.append(chosen)
         last = chosen
@@ -169,18 +203,17 @@ def assign(dump: str, pieces: Sequence[Piece]) -> list[int | None]:
 
 def line_roles(dump: str, pieces: Sequence[Piece], where: Sequence[int | None]) -> list[str]:
     """One role per dump line; a paragraph's first line is ``para_start``, the others ``para_cont``."""
+    starts = {line for piece in pieces if piece.starts for line, at in piece.positions if at == 0}
     roles = []
-    seen: set[int] = set()
-    for index in where:
+    for number, index in enumerate(where):
         if index is None:
             roles.append("blank")
             continue
         piece = pieces[index]
         if piece.role == "para":
-            roles.append("para_start" if index not in seen and piece.starts else "para_cont")
+            roles.append("para_start" if number in starts else "para_cont")
         else:
             roles.append(piece.role)
-        seen.add(index)
     return roles
 
 
@@ -195,7 +228,7 @@ def block_lines(pieces: Sequence[Piece], where: Sequence[int | None]) -> dict[tu
     return out
 
 
-def interleaved(pieces: Sequence[Piece], where: Sequence[int | None]) -> bool:
+def interleaved(pieces: Sequence[Piece], where: Sequence[int | None], pages: Sequence[int]) -> bool:
     """Whether pdftotext mixed flows: a block's lines on one page have another piece's line between them,
     or an article's blocks come out of order (a block starting before the one printed before it ended).
 
@@ -208,13 +241,15 @@ def interleaved(pieces: Sequence[Piece], where: Sequence[int | None]) -> bool:
             continue
         owner = pieces[index].owner
         if owner is not None:
-            per_page.setdefault((owner, pieces[index].page), []).append(number)
+            per_page.setdefault((owner, pages[number]), []).append(number)
     for (owner, _page), numbers in per_page.items():
         for a, b in pairwise(numbers):
             for k in range(a + 1, b):
                 index = where[k]
                 if index is not None and pieces[index].owner != owner:
                     return True
+    if not all(piece.in_order for piece in pieces):
+        return True
     first_last: dict[tuple[int, int], tuple[int, int]] = {}
     for (owner, _page), numbers in per_page.items():
         lo, hi = first_last.get(owner, (numbers[0], numbers[-1]))
