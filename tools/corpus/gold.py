@@ -176,7 +176,7 @@ def assign(dump: str, pieces: Sequence[Piece]) -> list[int | None]:
         if not found:
             raise MatchError(f"dump line {number + 1} belongs to nothing printed: {line.strip()[:40]!r}")
 
-        def rank(i: int, last: int | None = last) -> tuple[int, int, int]:
+        def rank(i: int, last: int | None = last, found: dict[int, int] = found) -> tuple[int, int, int]:
             piece = pieces[i]
             in_order = 0 if found[i] == piece.cursor else 1
             if i == last:

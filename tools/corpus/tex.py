@@ -21,7 +21,7 @@ from .stories import Block, Grammar, Story
 
 FONTS = {
     "hans": ("AR PL SungtiL GB", "AR PL UMing CN", "AR PL KaitiM GB"),
-    "hant": ("AR PL UMing TW", "AR PL Mingti2L Big5", "AR PL UKai TW"),
+    "hant": ("AR PL UMing TW",),  # Mingti2L Big5 and UKai TW extract as mojibake or out of order
 }
 _SPECIAL = {"#": r"\#", "$": r"\$", "%": r"\%", "&": r"\&", "_": r"\_", "{": r"\{", "}": r"\}"}
 _RISKY = re.compile(r"[~^\\<>|]|--|''|``|[?!]`")
@@ -52,7 +52,7 @@ def preamble(plan: CasePlan, rng: random.Random, head: str, foot: str, size: flo
     width = rng.randint(430, 620) if not plan.digest else 595
     height = rng.randint(620, 860) if not plan.digest else 842
     leading = round(size * rng.uniform(1.3, 1.45), 1)
-    parskip = "0pt" if plan.setting == "solid" else f"{round(leading * 2)}pt"
+    parskip = "0pt" if plan.setting == "solid" else f"{round(leading * rng.choice((0.6, 1.0, 2.0)))}pt"
     return rf"""\documentclass{{article}}
 \usepackage[fontset=none]{{ctex}}
 \setCJKmainfont{{{font}}}
@@ -76,7 +76,8 @@ def stack_tex(story: Story, size: float) -> str:
     if story.headline:
         big = round(size * 2.2, 1)
         parts.append(
-            rf"{{\fontsize{{{big}pt}}{{{round(big * 1.3, 1)}pt}}\selectfont {escape(story.headline, True)}\par}}"
+            rf"{{\fontsize{{{big}pt}}{{{round(big * 1.3, 1)}pt}}\selectfont "
+            rf"{escape(story.headline, True)}\par}}"
         )
     if story.subheadline:
         parts.append(rf"{{\fontsize{{11pt}}{{15pt}}\selectfont {escape(story.subheadline, True)}\par}}")
@@ -184,7 +185,8 @@ def make_xelatex(plan: CasePlan, sources: Sources, keep: Path | None) -> tuple[A
     pieces_by_story: list[Piece] = []
     if title:
         tex.append(
-            rf"\begin{{center}}{{\fontsize{{24pt}}{{30pt}}\selectfont {escape(title, True)}\par}}\end{{center}}"
+            rf"\begin{{center}}{{\fontsize{{24pt}}{{30pt}}\selectfont {escape(title, True)}\par}}"
+            r"\end{center}"
         )
         pieces_by_story.append(Piece(title, "furniture", 0, "title"))
     if plan.digest:
@@ -223,7 +225,8 @@ def make_xelatex(plan: CasePlan, sources: Sources, keep: Path | None) -> tuple[A
         if mode == "beside" and cols >= 2 and len(story.body) <= 6:
             tex.append(
                 rf"\noindent\begin{{minipage}}[t]{{0.24\textwidth}}\raggedright {stack}\end{{minipage}}\hfill"
-                rf"\begin{{minipage}}[t]{{0.72\textwidth}}\begin{{multicols}}{{{cols - 1}}}{body}\end{{multicols}}"
+                rf"\begin{{minipage}}[t]{{0.72\textwidth}}\begin{{multicols}}{{{cols - 1}}}"
+                rf"{body}\end{{multicols}}"
                 r"\end{minipage}\par\bigskip"
             )
         elif mode == "below":
