@@ -28,7 +28,8 @@ from .stories import (
 
 __all__ = ["Sources", "build_case"]
 
-SCRIPT_CONFIGS = ("s2t", "s2tw")  # s2hk gives HK variants (閲) the CNS font lacks
+# s2t gives 爲 and s2hk HK variants (閲) that the CNS font lacks, so Taiwan forms only
+SCRIPT_CONFIGS = ("s2tw", "s2twp")
 
 
 @dataclass

@@ -52,7 +52,7 @@ ROLES = (
     "para_cont",
 )
 
-_FOLD = str.maketrans({"\u2215": "／", "\u2013": "-", "\u2014": "—", "\u2212": "-", "\u00a0": " "})
+_FOLD = str.maketrans({"\u2215": "／", "\u2236": ":", "\u2013": "-", "\u2014": "—", "\u2212": "-", "\u00a0": " "})
 
 
 class MatchError(Exception):

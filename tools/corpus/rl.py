@@ -107,10 +107,15 @@ def fits(text: str, layout: Layout, measure: float) -> bool:
 def story_rows(story: Story, layout: Layout, rng: random.Random) -> list[Row]:
     face, measure = layout.face, float(layout.em)
     rows: list[Row] = []
+
+    def own_lines(kind: str, text: str) -> list[Row]:
+        """A line of its own (dateline, byline, end line), broken when it is wider than the column."""
+        return [Row(kind, line.text) for line in mf.break_paragraph(text, face, measure, 0.0, 0.0)]
+
     if story.dateline_line:
-        rows.append(Row("dateline", story.dateline_line))
+        rows += own_lines("dateline", story.dateline_line)
     if story.byline_line:
-        rows.append(Row("byline", story.byline_line))
+        rows += own_lines("byline", story.byline_line)
     for index, block in enumerate(story.body):
         if block.kind == "heading":
             if rows:
@@ -124,7 +129,7 @@ def story_rows(story: Story, layout: Layout, rng: random.Random) -> list[Row]:
         for n, line in enumerate(mf.break_paragraph(block.printed, face, measure, 2.0, gap)):
             rows.append(Row("p", line.text, line, index, n == 0, gap, space if n == 0 else 0.0))
     if story.end_line:
-        rows.append(Row("end", story.end_line))
+        rows += own_lines("end", story.end_line)
     while rows and rows[-1].kind == "skip":
         rows.pop()
     return rows
@@ -162,9 +167,13 @@ def wrap_display(text: str, face: str, size: float, width: float, phrases: bool 
 
 
 def clean_story(story: Story, layout: Layout) -> Story | None:
-    """Drop blocks whose unbreakable runs are wider than a column; None when nothing is left."""
+    """Drop blocks whose unbreakable runs are wider than a column or that have a character the font
+    does not extract (MSung-Light loses ∶); None when nothing is left."""
     measure = float(layout.em)
-    body = tuple(b for b in story.body if fits(b.printed, layout, measure))
+    lost = "∶" if layout.script == "hant" else ""
+    body = tuple(
+        b for b in story.body if fits(b.printed, layout, measure) and not any(ch in b.printed for ch in lost)
+    )
     if not any(b.kind == "paragraph" for b in body):
         return None
     if body and body[0].kind == "paragraph" and story.body and story.body[0].lead and not body[0].lead:
@@ -181,7 +190,7 @@ class Drawer:
     pieces: list[Piece]
 
     def text(self, text: str, size: float, x: float, y: float, align: str, role: str, flow: str) -> None:
-        mf.draw_text(self.canvas, self.layout.face, size, x, self.height - y, text, align)
+        draw_text(self.canvas, self.layout.face, size, x, self.height - y, text, align)
         self.pieces.append(Piece(text, role, self.page, flow))
 
 
@@ -198,6 +207,9 @@ def stack_lines(
     if story.subheadline:
         lines += [(t, 10.5, "subtitle") for t in wrap_display(story.subheadline, face, 10.5, width)]
     height = sum(s * 1.6 for _, s, _ in lines) + (8.0 if lines else 0.0)
+    # on the page's baseline grid: body lines of neighbouring placements share baselines, or pdftotext
+    # merges and interleaves lines whose baselines are close
+    height = math.ceil(height / layout.leading) * layout.leading
     return height, lines
 
 
@@ -307,12 +319,12 @@ def typeset_issue(
     canvas = Canvas(str(pdf), pagesize=(width, 800), invariant=1)
     canvas.setTitle("reflow generated corpus")
     for page_no, plan in enumerate(plans, 1):
-        y = 44.0 + (62.0 if plan.masthead else 0.0)
+        y = math.ceil((44.0 + (62.0 if plan.masthead else 0.0)) / layout.leading) * layout.leading
         bands: list[tuple[float, list[Placed]]] = []
         for band in plan.bands:
             placed = [lay_out(stories[p.story], states[p.story], p, layout, rng) for p in band]
             bands.append((y, placed))
-            y += max(pl.height for pl in placed) + 28.0
+            y += math.ceil((max(pl.height for pl in placed) + 28.0) / layout.leading) * layout.leading
         height = y + 36.0
         canvas.setPageSize((width, height))
         drawer = Drawer(canvas, layout, page_no, height, pieces)
@@ -372,17 +384,17 @@ def draw_row(drawer: Drawer, index: int, state: State, row: Row, x: float, y: fl
         chars = mf.place(
             row.line, float(layout.em), row.gap, justify=justifiable(row.line, layout.em, row.gap)
         )
-        mf.draw_chars(drawer.canvas, layout.face, size, x, baseline, chars)
+        draw_chars(drawer.canvas, layout.face, size, x, baseline, chars)
         state.printed.setdefault(row.block, []).append(row.text)
         drawer.pieces.append(Piece(row.text, "para", drawer.page, flow, (index, row.block), row.first))
     elif row.kind == "h":
         centre = x + layout.column_width / 2
-        mf.draw_text(drawer.canvas, layout.face, size * 1.1, centre, baseline, row.text, "centre")
+        draw_text(drawer.canvas, layout.face, size * 1.1, centre, baseline, row.text, "centre")
         drawer.pieces.append(Piece(row.text, "heading", drawer.page, flow, (index, row.block)))
     elif row.kind != "skip":
         role = {"dateline": "dateline", "byline": "byline", "end": "end_cue", "marker": "marker"}[row.kind]
-        right = row.kind == "end" or (row.kind == "marker" and "上" not in row.text and "接" not in row.text)
-        mf.draw_text(
+        right = row.kind == "marker" and "上" not in row.text and "接" not in row.text
+        draw_text(
             drawer.canvas,
             layout.face,
             size,
@@ -402,6 +414,19 @@ def justifiable(line: mf.Line, em: int, gap: float) -> bool:
     gaps = sum(mf.gap_between(us[k - 1], us[k], gap) for k in range(1, len(us)))
     natural = sum(u.width for u in us) + gaps
     return (em - line.indent - natural) / (len(us) - 1) <= 0.2
+
+
+# STSong-Light's U+00B7 extracts as a blank; its U+30FB extracts as U+00B7, so that glyph is drawn instead
+_GLYPH = {"STSong-Light": str.maketrans({"·": "・"})}
+
+
+def draw_text(canvas: Canvas, face: str, size: float, x: float, y: float, text: str, align: str) -> None:
+    mf.draw_text(canvas, face, size, x, y, text.translate(_GLYPH.get(face, {})), align)
+
+
+def draw_chars(canvas: Canvas, face: str, size: float, x: float, y: float, chars: list[tuple[float, str]]) -> None:
+    table = _GLYPH.get(face, {})
+    mf.draw_chars(canvas, face, size, x, y, [(pos, text.translate(table)) for pos, text in chars])
 
 
 def draw_photo(drawer: Drawer, story: Story, x: float, top: float, flow: str) -> None:
