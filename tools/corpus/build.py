@@ -157,7 +157,9 @@ def write_case(
     data = {**gold, "line_roles": roles}
     text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     (folder / "expected.json").write_text(text, encoding="utf-8")
-    lay = dict(layout, interleaved=inter)
+    lay = dict(layout, interleaved=inter is not None)
+    if inter:
+        lay["interleaved_because"] = inter
     toml = ['ruleset = "zh-newspaper"', f'description = """\n{description.strip()}\n"""', "", "[layout]"]
     for key, value in lay.items():
         toml.append(f"{key} = {toml_value(value)}")
@@ -239,4 +241,4 @@ def gold_from(
     where = assign(dump, pieces)
     gold = expected_json(stories, pieces, where, printed)
     roles = line_roles(dump, pieces, where)
-    return gold, roles, interleaved(pieces, where, dump_pages(dump.split("\n")))
+    return gold, roles, interleaved(pieces, where, dump_pages(dump.split("\n")))  # type: ignore[return-value]

@@ -52,7 +52,9 @@ ROLES = (
     "para_cont",
 )
 
-_FOLD = str.maketrans({"\u2215": "／", "\u2236": ":", "\u2013": "-", "\u2014": "—", "\u2212": "-", "\u00a0": " "})
+_FOLD = str.maketrans(
+    {"\u2215": "／", "\u2236": ":", "\u2013": "-", "\u2014": "—", "\u2212": "-", "\u00a0": " "}
+)
 
 
 class MatchError(Exception):
@@ -228,12 +230,11 @@ def block_lines(pieces: Sequence[Piece], where: Sequence[int | None]) -> dict[tu
     return out
 
 
-def interleaved(pieces: Sequence[Piece], where: Sequence[int | None], pages: Sequence[int]) -> bool:
-    """Whether pdftotext mixed flows: a block's lines on one page have another piece's line between them,
-    or an article's blocks come out of order (a block starting before the one printed before it ended).
-
-    Furniture, captions and markers inside a block count as interruptions as well; the parts of a
-    paragraph on two pages (a jump) do not.
+def interleaved(pieces: Sequence[Piece], where: Sequence[int | None], pages: Sequence[int]) -> str | None:
+    """How pdftotext mixed flows, or None: a block's lines on one page have another piece's line between
+    them, a piece's lines come out of order, or an article's blocks do (one starting before the one
+    printed before it ended). Furniture, captions and markers inside a block count as interruptions as
+    well; the parts of a paragraph on two pages (a jump) do not.
     """
     per_page: dict[tuple[tuple[int, int], int], list[int]] = {}
     for number, index in enumerate(where):
@@ -247,9 +248,11 @@ def interleaved(pieces: Sequence[Piece], where: Sequence[int | None], pages: Seq
             for k in range(a + 1, b):
                 index = where[k]
                 if index is not None and pieces[index].owner != owner:
-                    return True
-    if not all(piece.in_order for piece in pieces):
-        return True
+                    span = f"{numbers[0] + 1}-{numbers[-1] + 1}"
+                    return f"line {k + 1} ({pieces[index].role}) inside the block at lines {span}"
+    for piece in pieces:
+        if not piece.in_order:
+            return f"the lines of {piece.text[:12]!r} come out of order"
     first_last: dict[tuple[int, int], tuple[int, int]] = {}
     for (owner, _page), numbers in per_page.items():
         lo, hi = first_last.get(owner, (numbers[0], numbers[-1]))
@@ -261,8 +264,8 @@ def interleaved(pieces: Sequence[Piece], where: Sequence[int | None], pages: Seq
         blocks.sort()
         for (_, _, hi), (_, lo, _) in pairwise(blocks):
             if lo < hi:
-                return True
-    return False
+                return f"a block starts on line {lo + 1}, before the one printed before it ends"
+    return None
 
 
 def article_json(fields: dict[str, Any], blocks: list[dict[str, Any]]) -> dict[str, Any]:

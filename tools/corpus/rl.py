@@ -424,7 +424,9 @@ def draw_text(canvas: Canvas, face: str, size: float, x: float, y: float, text: 
     mf.draw_text(canvas, face, size, x, y, text.translate(_GLYPH.get(face, {})), align)
 
 
-def draw_chars(canvas: Canvas, face: str, size: float, x: float, y: float, chars: list[tuple[float, str]]) -> None:
+def draw_chars(
+    canvas: Canvas, face: str, size: float, x: float, y: float, chars: list[tuple[float, str]]
+) -> None:
     table = _GLYPH.get(face, {})
     mf.draw_chars(canvas, face, size, x, y, [(pos, text.translate(table)) for pos, text in chars])
 

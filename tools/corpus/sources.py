@@ -10,6 +10,7 @@ Pure functions (no typesetting dependencies), so the tests can run them anywhere
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import unicodedata
@@ -73,7 +74,7 @@ def clean_inline(text: str) -> str:
     >>> clean_inline("Large-scale  integrated quantum")
     'Large-scale integrated quantum'
     """
-    text = _LINK.sub(r"\1", text)
+    text = html.unescape(_LINK.sub(r"\1", text))
     text = _AUTOLINK.sub("", text)
     text = _TAG.sub("", text)
     text = _ESCAPE.sub(r"\1", text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import re
 import subprocess
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,15 @@ from .plan import CasePlan
 from .stories import Block, Grammar, Story
 
 FONTS = {
-    "hans": ("AR PL SungtiL GB", "AR PL UMing CN", "AR PL KaitiM GB"),
-    "hant": ("AR PL UMing TW",),  # Mingti2L Big5 and UKai TW extract as mojibake or out of order
+    "hans": (
+        "AR PL SungtiL GB",
+        "AR PL UMing CN",
+        "AR PL KaitiM GB",
+        "Noto Serif CJK SC",
+        "Noto Sans CJK SC",
+    ),
+    # AR PL Mingti2L Big5 and UKai TW extract as mojibake
+    "hant": ("AR PL UMing TW", "Noto Serif CJK TC", "Noto Sans CJK TC"),
 }
 _SPECIAL = {"#": r"\#", "$": r"\$", "%": r"\%", "&": r"\&", "_": r"\_", "{": r"\{", "}": r"\}"}
 _RISKY = re.compile(r"[~^\\<>|]|--|''|``|[?!]`")
@@ -47,8 +54,7 @@ def tex_safe(story: Story) -> Story | None:
     return replace(story, body=body)
 
 
-def preamble(plan: CasePlan, rng: random.Random, head: str, foot: str, size: float) -> str:
-    font = rng.choice(FONTS[plan.script])
+def preamble(plan: CasePlan, rng: random.Random, head: str, foot: str, size: float, font: str) -> str:
     width = rng.randint(430, 620) if not plan.digest else 595
     height = rng.randint(620, 860) if not plan.digest else 842
     leading = round(size * rng.uniform(1.3, 1.45), 1)
@@ -61,9 +67,10 @@ def preamble(plan: CasePlan, rng: random.Random, head: str, foot: str, size: flo
 \usepackage{{fancyhdr}}
 \pagestyle{{fancy}}\fancyhf{{}}\renewcommand{{\headrulewidth}}{{0pt}}
 \fancyhead[L]{{{escape(head)}}}\fancyfoot[C]{{{foot}}}
-\setlength{{\columnsep}}{{{rng.choice((18, 20, 24))}pt}}
+\setlength{{\columnsep}}{{{rng.choice((2.5, 3.0, 3.5)) * size}pt}}
 \hyphenpenalty=10000 \exhyphenpenalty=10000 \emergencystretch=3em \sloppy
 \setlength{{\parindent}}{{2em}}\setlength{{\parskip}}{{{parskip}}}
+\linespread{{1}}% ctex sets 1.3, and pdftotext splits lines spaced that far into blocks of their own
 \AtBeginDocument{{\fontsize{{{size}pt}}{{{leading}pt}}\selectfont}}
 \begin{{document}}
 """
@@ -159,6 +166,92 @@ def digest_stories(plan: CasePlan, sources: Sources, grammar: Grammar) -> tuple[
     return stories, doc.doc_id
 
 
+@dataclass
+class Jumps:
+    to: dict[int, str]
+    frm: dict[int, str]
+
+
+def document(
+    plan: CasePlan, stories: list[Story], jumps: Jumps, title: str | None, preamble_tex: str, size: float
+) -> tuple[str, list[Piece]]:
+    """The TeX source of the case and its pieces (without the running heads and page numbers)."""
+    tex = [preamble_tex]
+    pieces: list[Piece] = []
+    if title:
+        tex.append(
+            rf"\begin{{center}}{{\fontsize{{24pt}}{{30pt}}\selectfont {escape(title, True)}\par}}"
+            r"\end{center}"
+        )
+        pieces.append(Piece(title, "furniture", 0, "title"))
+    if plan.digest:
+        tex.append(r"\begin{multicols}{2}")
+    for k, story in enumerate(stories):
+        jump_to, jump_from = jumps.to.get(k), jumps.frm.get(k)
+        if plan.digest:
+            rest = story
+            if story.body[0].kind == "heading":
+                tex.append(rf"\section*{{{escape(story.body[0].text, True)}}}")
+                pieces.append(Piece(story.body[0].text, "heading", 0, f"s{k}", (k, 0)))
+                rest = replace(story, body=story.body[1:])
+            tex.append(rf"\subsection*{{{escape(story.headline or '', True)}}}")
+            tex.append(body_tex(replace(rest, headline=None), None, None))
+            more = story_pieces(k, rest, None, None)
+            if rest is not story:  # block indices of the rest are shifted by the section heading
+                for piece in more:
+                    if piece.owner:
+                        piece.owner = (k, piece.owner[1] + 1)
+            pieces.extend(more)
+            continue
+        cols = plan.columns
+        stack = stack_tex(story, size)
+        body = body_tex(story, jump_to, jump_from)
+        if plan.headline == "beside" and cols >= 2 and len(story.body) <= 6:
+            tex.append(
+                rf"\noindent\begin{{minipage}}[t]{{0.24\textwidth}}\raggedright {stack}\end{{minipage}}\hfill"
+                rf"\begin{{minipage}}[t]{{0.72\textwidth}}\begin{{multicols}}{{{cols - 1}}}"
+                rf"{body}\end{{multicols}}\end{{minipage}}\par\bigskip"
+            )
+        elif plan.headline == "below":
+            tex.append(rf"\begin{{multicols}}{{{cols}}}{body}\end{{multicols}}{stack}\bigskip")
+        else:
+            tex.append(rf"{stack}\begin{{multicols}}{{{cols}}}{body}\end{{multicols}}\bigskip")
+        pieces.extend(story_pieces(k, story, jump_to, jump_from))
+    if plan.digest:
+        tex.append(r"\end{multicols}")
+    tex.append(r"\end{document}")
+    return "\n".join(tex), pieces
+
+
+_MISSING = re.compile(r"Missing character: There is no (.)")
+
+
+def without(stories: list[Story], missing: set[str]) -> list[Story]:
+    """The stories without the blocks (or whole stories) that have a character the font lacks."""
+    out = []
+    for story in stories:
+        heads = (story.headline or "") + (story.kicker or "") + (story.subheadline or "")
+        if any(ch in heads for ch in missing):
+            continue
+        body = tuple(b for b in story.body if not any(ch in b.printed for ch in missing))
+        if body and body[0] == story.body[0] and any(b.kind == "paragraph" for b in body):
+            out.append(replace(story, body=body))
+    return out
+
+
+def renumber(old: list[Story], kept: list[Story], jumps: Jumps) -> tuple[list[Story], Jumps]:
+    """Jump markers follow their stories when some stories are dropped."""
+    keys = {s.key: k for k, s in enumerate(old)}
+    new = Jumps({}, {})
+    for k, story in enumerate(kept):
+        was = keys[story.key]
+        if was in jumps.to:
+            new.to[k] = jumps.to[was]
+        if was in jumps.frm:
+            new.frm[k] = jumps.frm[was]
+    return kept, new
+
+
 def make_xelatex(plan: CasePlan, sources: Sources, keep: Path | None) -> tuple[Any, ...]:
     rng = random.Random(plan.seed)
     grammar = Grammar.load(rng)
@@ -178,76 +271,44 @@ def make_xelatex(plan: CasePlan, sources: Sources, keep: Path | None) -> tuple[A
     c = converter.convert if converter else (lambda t: t)
     head = c(head)
     title = c(title) if title else None
-    if not stories:
-        raise Dropped("no story is safe for TeX")
     foot_form = rng.choice(("\\thepage", "- \\thepage{} -", "第\\thepage 版"))
-    tex = [preamble(plan, rng, head, foot_form, size)]
-    pieces_by_story: list[Piece] = []
-    if title:
-        tex.append(
-            rf"\begin{{center}}{{\fontsize{{24pt}}{{30pt}}\selectfont {escape(title, True)}\par}}"
-            r"\end{center}"
-        )
-        pieces_by_story.append(Piece(title, "furniture", 0, "title"))
-    if plan.digest:
-        tex.append(r"\begin{multicols}{2}")
+    font = rng.choice(FONTS[plan.script])
+    preamble_tex = preamble(plan, rng, head, foot_form, size, font)
+    jumps = Jumps({}, {})
     for k, story in enumerate(stories):
-        jump_to = jump_from = None
-        if not plan.digest and rng.random() < 0.12:
-            label = marker_label(rng, str(rng.randint(2, 12)))
-            jump_to = c(grammar.fill(rng.choice(grammar.data["parts"]["jump_to"]), p=label))
-            stories[k] = story = replace(story, continues_on=label, end_line=None)
-        elif not plan.digest and rng.random() < 0.1:
-            label = marker_label(rng, rng.choice(("1", "2", "A1")))
-            jump_from = c(grammar.fill(rng.choice(grammar.data["parts"]["jump_from"]), p=label))
-            stories[k] = story = replace(story, continued_from=label)
         if plan.digest:
-            body = [b for b in story.body]
-            if body[0].kind == "heading":
-                tex.append(rf"\section*{{{escape(body[0].text, True)}}}")
-                pieces_by_story.append(Piece(body[0].text, "heading", 0, f"s{k}h", (k, 0)))
-                rest = replace(story, body=tuple(body[1:]))
-            else:
-                rest = story
-            tex.append(rf"\subsection*{{{escape(story.headline or '', True)}}}")
-            tex.append(body_tex(replace(rest, headline=None), None, None))
-            pieces = story_pieces(k, rest, None, None)
-            if body[0].kind == "heading":  # body indices of the rest are shifted by the section heading
-                for piece in pieces:
-                    if piece.owner:
-                        piece.owner = (k, piece.owner[1] + 1)
-            pieces_by_story.extend(pieces)
             continue
-        mode = plan.headline
-        cols = plan.columns
-        stack = stack_tex(story, size)
-        body = body_tex(story, jump_to, jump_from)
-        if mode == "beside" and cols >= 2 and len(story.body) <= 6:
-            tex.append(
-                rf"\noindent\begin{{minipage}}[t]{{0.24\textwidth}}\raggedright {stack}\end{{minipage}}\hfill"
-                rf"\begin{{minipage}}[t]{{0.72\textwidth}}\begin{{multicols}}{{{cols - 1}}}"
-                rf"{body}\end{{multicols}}"
-                r"\end{minipage}\par\bigskip"
-            )
-        elif mode == "below":
-            tex.append(rf"\begin{{multicols}}{{{cols}}}{body}\end{{multicols}}{stack}\bigskip")
-        else:
-            tex.append(rf"{stack}\begin{{multicols}}{{{cols}}}{body}\end{{multicols}}\bigskip")
-        pieces_by_story.extend(story_pieces(k, story, jump_to, jump_from))
-    if plan.digest:
-        tex.append(r"\end{multicols}")
-    tex.append(r"\end{document}")
+        if rng.random() < 0.12:
+            label = marker_label(rng, str(rng.randint(2, 12)))
+            jumps.to[k] = c(grammar.fill(rng.choice(grammar.data["parts"]["jump_to"]), p=label))
+            stories[k] = replace(story, continues_on=label, end_line=None)
+        elif rng.random() < 0.1:
+            label = marker_label(rng, rng.choice(("1", "2", "A1")))
+            jumps.frm[k] = c(grammar.fill(rng.choice(grammar.data["parts"]["jump_from"]), p=label))
+            stories[k] = replace(story, continued_from=label)
     with tempdir() as tmp:
-        src = Path(tmp) / "case.tex"
-        src.write_text("\n".join(tex), encoding="utf-8")
-        run = subprocess.run(
-            ["xelatex", "-interaction=batchmode", "-halt-on-error", "case.tex"], cwd=tmp, capture_output=True
-        )
-        if run.returncode != 0:
-            raise Dropped("xelatex failed")
-        log = (Path(tmp) / "case.log").read_text(encoding="utf-8", errors="replace")
-        if "Missing character" in log:
-            raise Dropped("a character is missing from the font")
+        for _attempt in range(3):
+            if not stories:
+                raise Dropped("no story is left that TeX can set with this font")
+            tex, pieces_by_story = document(plan, stories, jumps, title, preamble_tex, size)
+            (Path(tmp) / "case.tex").write_text(tex, encoding="utf-8")
+            run = subprocess.run(
+                ["xelatex", "-interaction=batchmode", "-halt-on-error", "case.tex"],
+                cwd=tmp,
+                capture_output=True,
+            )
+            if run.returncode != 0:
+                raise Dropped("xelatex failed")
+            log = (Path(tmp) / "case.log").read_text(encoding="utf-8", errors="replace")
+            missing = set(_MISSING.findall(log))
+            if not missing:
+                break
+            if title and any(ch in title + head for ch in missing):
+                raise Dropped("the title has a character the font lacks")
+            kept = without(stories, missing)
+            stories, jumps = renumber(stories, kept, jumps)
+        else:
+            raise Dropped("characters missing from the font after two retries")
         dump = run_pdf(Path(tmp) / "case.pdf", keep, plan.case_id)
     pages = dump.count("\f")
     furniture = []
@@ -261,6 +322,7 @@ def make_xelatex(plan: CasePlan, sources: Sources, keep: Path | None) -> tuple[A
     lay = {
         "engine": "xelatex",
         "columns": plan.columns,
+        "font": font,
         "font_size": size,
         "setting": plan.setting,
         "headline": "above" if plan.digest else plan.headline,
