@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import shutil
 import sys
 import time
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 from corpus.build import Sources, build_case  # noqa: E402
-from corpus.plan import CasePlan, make_plans, split_documents  # noqa: E402
+from corpus.plan import CasePlan, plan_stream, split_documents, take_pages  # noqa: E402
 from corpus.sources import load_nanna, load_sample  # noqa: E402
 
 NANNA = ROOT.parent / "shared" / "corpus" / "nanna-2024"
@@ -54,29 +55,46 @@ def _work(args: tuple[CasePlan, str, str | None]) -> dict[str, Any]:
 
 
 def generate(out: Path, pages: int, jobs: int, seed: int, keep: Path | None, xe_share: float) -> int:
+    """Cases in rounds until each engine has its share of ``pages`` good pages (dropped cases and
+    XeLaTeX's own page breaks make the first round fall short). Deterministic: the plans come from
+    one seeded stream per engine and every case is a function of its plan."""
     started = time.monotonic()
-    xe_pages = round(pages * xe_share)
-    plans = make_plans(pages - xe_pages, xe_pages, seed)
+    targets = {"xelatex": round(pages * xe_share)}
+    targets["reportlab"] = pages - targets["xelatex"]
+    streams = {engine: plan_stream(engine, seed) for engine in targets}
     if out.exists():
         for split in ("train", "dev", "test"):
             shutil.rmtree(out / split, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
     records: list[dict[str, Any]] = []
-    # xelatex cases are slower: start them first so both workers stay busy to the end
-    order = sorted(plans, key=lambda p: p.engine != "xelatex")
-    work = [(plan, str(out), str(keep) if keep else None) for plan in order]
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(seed,)) as pool:
-        for n, record in enumerate(pool.map(_work, work, chunksize=1), 1):
-            records.append(record)
-            if n % 20 == 0 or n == len(work):
-                done = sum(r.get("pages", 0) for r in records)
-                dropped = sum(1 for r in records if "dropped" in r)
-                print(
-                    f"[{time.monotonic() - started:6.0f}s] {n}/{len(work)} cases, {done} pages, "
-                    f"{dropped} dropped",
-                    file=sys.stderr,
-                    flush=True,
-                )
+        for round_no in range(1, 6):
+            good = Counter[str]()
+            for r in records:
+                good[r["engine"]] += r.get("pages", 0)
+            # xelatex first: its cases are slower, so both workers stay busy to the end
+            plans = [
+                plan
+                for engine in ("xelatex", "reportlab")
+                if good[engine] < targets[engine]
+                for plan in take_pages(streams[engine], math.ceil((targets[engine] - good[engine]) * 1.1))
+            ]
+            if not plans:
+                break
+            print(f"round {round_no}: {len(plans)} cases", file=sys.stderr, flush=True)
+            work = [(plan, str(out), str(keep) if keep else None) for plan in plans]
+            for n, record in enumerate(pool.map(_work, work, chunksize=1), 1):
+                records.append(record)
+                if n % 50 == 0 or n == len(work):
+                    done = sum(r.get("pages", 0) for r in records)
+                    dropped = sum(1 for r in records if "dropped" in r)
+                    elapsed = time.monotonic() - started
+                    print(
+                        f"[{elapsed:6.0f}s] round {round_no}: {n}/{len(work)} cases; {done} pages in all, "
+                        f"{dropped} cases dropped",
+                        file=sys.stderr,
+                        flush=True,
+                    )
     records.sort(key=lambda r: r["case"])
     sources = load_sources(seed)
     write_splits(out, records, sources.splits, seed, time.monotonic() - started)

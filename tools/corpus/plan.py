@@ -12,10 +12,12 @@ dimension (engine, columns, headline placement, setting, script) also appears in
 
 from __future__ import annotations
 
+import itertools
 import random
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
-__all__ = ["CasePlan", "family_id", "held_out", "make_plans", "split_documents"]
+__all__ = ["CasePlan", "family_id", "held_out", "make_plans", "plan_stream", "split_documents", "take_pages"]
 
 SPLITS = ("train", "dev", "test")
 RL_COLUMNS = (3, 4, 5, 6, 7, 8)
@@ -89,38 +91,38 @@ def _pick_layout(rng: random.Random, engine: str, split: str) -> tuple[int, str]
             return columns, headline
 
 
-def make_plans(rl_pages: int, xe_pages: int, seed: int) -> list[CasePlan]:
-    """Case plans until each engine has about its number of pages; splits ~70/15/15 by case."""
-    rng = random.Random(seed)
+def plan_stream(engine: str, seed: int) -> Iterator[CasePlan]:
+    """The endless, deterministic sequence of case plans of one engine; splits ~70/15/15 by case."""
+    rng = random.Random(f"{seed}-{engine}")
+    prefix = "rl" if engine == "reportlab" else "xe"
+    for n in itertools.count():
+        split = rng.choices(SPLITS, weights=(70, 15, 15))[0]
+        digest = engine == "xelatex" and rng.random() < 0.4
+        if digest:
+            columns, headline, pages = 2, "above", rng.choice((2, 3, 3, 4))
+        else:
+            columns, headline = _pick_layout(rng, engine, split)
+            pages = rng.choices((1, 2, 3), weights=(60, 30, 10))[0]
+        setting = rng.choice(("solid", "gaps"))
+        script = "hant" if rng.random() < 0.25 else "hans"
+        seed_n = rng.randrange(1 << 30)
+        yield CasePlan(
+            f"{prefix}-{n:05d}", split, engine, columns, headline, setting, script, pages, digest, seed_n
+        )
+
+
+def take_pages(stream: Iterator[CasePlan], pages: int) -> list[CasePlan]:
+    """Plans from ``stream`` until they plan at least ``pages`` pages."""
     plans: list[CasePlan] = []
-    for engine, target in (("reportlab", rl_pages), ("xelatex", xe_pages)):
-        total = 0
-        n = 0
-        while total < target:
-            split = rng.choices(SPLITS, weights=(70, 15, 15))[0]
-            digest = engine == "xelatex" and rng.random() < 0.4
-            if digest:
-                columns, headline, pages = 2, "above", rng.choice((2, 3, 3, 4))
-            else:
-                columns, headline = _pick_layout(rng, engine, split)
-                pages = rng.choices((1, 2, 3), weights=(60, 30, 10))[0]
-            setting = rng.choice(("solid", "gaps"))
-            script = "hant" if rng.random() < 0.25 else "hans"
-            prefix = "rl" if engine == "reportlab" else "xe"
-            plans.append(
-                CasePlan(
-                    f"{prefix}-{n:05d}",
-                    split,
-                    engine,
-                    columns,
-                    headline,
-                    setting,
-                    script,
-                    pages,
-                    digest,
-                    rng.randrange(1 << 30),
-                )
-            )
-            total += pages
-            n += 1
+    total = 0
+    while total < pages:
+        plans.append(next(stream))
+        total += plans[-1].pages
     return plans
+
+
+def make_plans(rl_pages: int, xe_pages: int, seed: int) -> list[CasePlan]:
+    """The first plans of both engines, about ``rl_pages`` and ``xe_pages`` pages."""
+    return take_pages(plan_stream("reportlab", seed), rl_pages) + take_pages(
+        plan_stream("xelatex", seed), xe_pages
+    )
