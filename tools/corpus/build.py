@@ -7,6 +7,7 @@ import random
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -203,6 +204,7 @@ def build_case(plan: CasePlan, sources: Sources, out: Path, keep: Path | None = 
         "engine": plan.engine,
     }
     folder = out / plan.split / plan.case_id
+    started = time.monotonic()
     try:
         if plan.engine == "reportlab":
             from .rl_case import make_reportlab
@@ -214,11 +216,16 @@ def build_case(plan: CasePlan, sources: Sources, out: Path, keep: Path | None = 
             result = make_xelatex(plan, sources, keep)
     except (MatchError, Dropped) as error:
         record["dropped"] = str(error)
+        record["seconds"] = round(time.monotonic() - started, 2)
         return record
     dump, gold, roles, inter, layout, description, used = result
     write_case(folder, plan, dump, gold, roles, inter, layout, description, used)
+    record["seconds"] = round(time.monotonic() - started, 2)
     record.update(
-        pages=layout["pages"], interleaved=inter, articles=len(gold["articles"]), sources=sorted(set(used))
+        pages=layout["pages"],
+        interleaved=inter is not None,
+        articles=len(gold["articles"]),
+        sources=sorted(set(used)),
     )
     return record
 

@@ -52,8 +52,11 @@ ROLES = (
     "para_cont",
 )
 
+# forms an extraction gives for what was printed: ∕ for ／ (MSung-Light), ⋯ for … and ・ for · (XeLaTeX
+# fonts), ” ’ ‘ for ASCII " ' ` (TeX's text mapping)
 _FOLD = str.maketrans(
-    {"\u2215": "／", "\u2236": ":", "\u2013": "-", "\u2014": "—", "\u2212": "-", "\u00a0": " "}
+    {"\u2215": "／", "\u2236": ":", "\u2013": "-", "\u2014": "—", "\u2212": "-", "\u00a0": " ", "\u22ef": "…"}
+    | {"\u30fb": "·", '"': "”", "'": "’", "`": "‘"}
 )
 
 

@@ -102,7 +102,8 @@ def plan_stream(engine: str, seed: int) -> Iterator[CasePlan]:
             columns, headline, pages = 2, "above", rng.choice((2, 3, 3, 4))
         else:
             columns, headline = _pick_layout(rng, engine, split)
-            pages = rng.choices((1, 2, 3), weights=(60, 30, 10))[0]
+            weights = (60, 30, 10) if engine == "reportlab" else (20, 40, 40)
+            pages = rng.choices((1, 2, 3), weights=weights)[0]
         setting = rng.choice(("solid", "gaps"))
         script = "hant" if rng.random() < 0.25 else "hans"
         seed_n = rng.randrange(1 << 30)

@@ -87,7 +87,10 @@ def clean_inline(text: str) -> str:
 
 
 def _printable(text: str) -> bool:
-    return bool(text) and not _UNSAFE.search(text) and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    """Han text without unsafe characters, and not the residue of a table (rules of dashes and bars)."""
+    if not text or _UNSAFE.search(text) or not any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return False
+    return sum(ch in "-—–|=" for ch in text) < max(4, len(text) // 5)
 
 
 def _paragraphs(lines: list[str]) -> list[str]:

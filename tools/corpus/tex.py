@@ -261,9 +261,8 @@ def make_xelatex(plan: CasePlan, sources: Sources, keep: Path | None) -> tuple[A
         head = rng.choice([f"南哪消息 {doc_id}", "南哪消息", f"{doc_id}"])
         title: str | None = f"南哪消息 {doc_id}"
     else:
-        stories = [
-            s for s in (tex_safe(s) for s in choose_stories(plan, sources, grammar, plan.pages * 3)) if s
-        ]
+        count = plan.pages * rng.randint(3, 5)
+        stories = [s for s in (tex_safe(s) for s in choose_stories(plan, sources, grammar, count)) if s]
         head = grammar.fill(rng.choice(grammar.data["parts"]["running_heads"]), page="1")
         head = re.sub(r"第1版|\b1\b", "", head).strip() or grammar.paper["name"]
         title = None
@@ -310,6 +309,8 @@ def make_xelatex(plan: CasePlan, sources: Sources, keep: Path | None) -> tuple[A
         else:
             raise Dropped("characters missing from the font after two retries")
         dump = run_pdf(Path(tmp) / "case.pdf", keep, plan.case_id)
+        if keep:
+            (keep / f"{plan.case_id}.tex").write_text(tex, encoding="utf-8")
     pages = dump.count("\f")
     furniture = []
     for page in range(1, pages + 1):
