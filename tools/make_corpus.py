@@ -131,26 +131,31 @@ def write_splits(
     (out / "splits.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def make_slice(source: Path, target: Path, count: int) -> int:
-    """Copy ``count`` dev cases, a spread of families and both engines, into ``target``."""
+def make_slice(source: Path, target: Path, pages: int) -> int:
+    """Copy dev cases, both engines in turn and new families first, short cases first, until ``pages``."""
     data = json.loads((source / "splits.json").read_text(encoding="utf-8"))
-    dev = [r for r in data["records"] if r["split"] == "dev" and "dropped" not in r]
+    dev = sorted(
+        (r for r in data["records"] if r["split"] == "dev" and "dropped" not in r),
+        key=lambda r: (r["pages"], r["case"]),
+    )
+    by_engine = {engine: [r for r in dev if r["engine"] == engine] for engine in ("reportlab", "xelatex")}
     chosen: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for r in sorted(dev, key=lambda r: (r["engine"] == "reportlab", r["case"])):
-        if r["family"] not in seen and len(chosen) < count:
-            chosen.append(r)
-            seen.add(r["family"])
-    for r in dev:
-        if len(chosen) >= count:
-            break
-        if r not in chosen:
-            chosen.append(r)
+    families: set[str] = set()
+    total = 0
+    while total < pages and any(by_engine.values()):
+        for pool in by_engine.values():
+            if not pool or total >= pages:
+                continue
+            pick = next((r for r in pool if r["family"] not in families), pool[0])
+            pool.remove(pick)
+            chosen.append(pick)
+            families.add(pick["family"])
+            total += pick["pages"]
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    for r in chosen:
+    for r in sorted(chosen, key=lambda r: r["case"]):
         shutil.copytree(source / "dev" / r["case"], target / r["case"])
-    print(f"{len(chosen)} cases copied to {target}", file=sys.stderr)
+    print(f"{len(chosen)} cases, {total} pages, {len(families)} families copied to {target}", file=sys.stderr)
     return 0
 
 
@@ -164,10 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-pdf", type=Path, help="also keep the PDFs in this directory")
     parser.add_argument("--slice", type=Path, help="copy a slice of the dev split of --from into this folder")
     parser.add_argument("--from", dest="source", type=Path, default=ROOT / "corpus" / "generated")
-    parser.add_argument("--slice-size", type=int, default=40)
+    parser.add_argument("--slice-pages", type=int, default=40)
     args = parser.parse_args(argv)
     if args.slice:
-        return make_slice(args.source, args.slice, args.slice_size)
+        return make_slice(args.source, args.slice, args.slice_pages)
     if shutil.which("pdftotext") is None:
         parser.error("pdftotext is missing: apt-get install poppler-utils poppler-data")
     return generate(args.out, args.pages, args.jobs, args.seed, args.keep_pdf, args.xelatex_share)

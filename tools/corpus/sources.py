@@ -35,7 +35,7 @@ _EMPH = re.compile(r"\*\*|__|(?<!\w)\*(?!\s)|(?<=\S)\*(?!\w)")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~\"'$])")
 _SPACE_HAN = re.compile(rf"(?<=[{_HAN}])\s+|\s+(?=[{_HAN}])")
 _SPACES = re.compile(r"\s+")
-_DANGLING = re.compile(r"(?:详见|见原文|链接|原文|具体链接|报名链接|直播链接|网址)[：:]?\s*$")
+_DANGLING = re.compile(r"(?:详见原文|详见|见原文|具体链接|报名链接|直播链接|链接|原文|网址)[：:]?\s*$")
 # characters the CID fonts and pdftotext do not carry reliably (emoji, symbols, private use, astral)
 _UNSAFE = re.compile(
     r"[\u2190-\u21ff\u2300-\u23ff\u2460-\u24ff\u2500-\u27bf\u2b00-\u2bff\ue000-\uf8ff\U00010000-\U0010ffff]"
@@ -86,9 +86,10 @@ def clean_inline(text: str) -> str:
     return _DANGLING.sub("", text).strip()
 
 
-def _printable(text: str) -> bool:
+def _printable(text: str, shortest: int = 4) -> bool:
     """Han text without unsafe characters, and not the residue of a table (rules of dashes and bars)."""
-    if not text or _UNSAFE.search(text) or not any("\u4e00" <= ch <= "\u9fff" for ch in text):
+    # very short texts (a leftover 详) would be ambiguous to find in the dump
+    if len(text) < shortest or _UNSAFE.search(text) or not any("\u4e00" <= ch <= "\u9fff" for ch in text):
         return False
     return sum(ch in "-—–|=" for ch in text) < max(4, len(text) // 5)
 
@@ -136,7 +137,7 @@ def parse_nanna(text: str, doc_id: str) -> SourceDoc:
         if item_title is not None:
             paras = tuple(_paragraphs(body))
             title = clean_inline(item_title)
-            if paras and _printable(title) and len(title) <= 40:
+            if paras and _printable(title, 2) and len(title) <= 40:
                 items.append(SourceItem(title, paras))
         item_title = None
         body.clear()
