@@ -48,7 +48,13 @@ def make_reportlab(plan: CasePlan, sources: Sources, keep: Path | None) -> tuple
     grammar = Grammar.load(rng)
     layout = make_layout(plan, rng)
     labels = page_labels(rng, plan.pages)
-    bands_per_page = [[partition(rng, plan.columns) for _ in range(rng.choice((1, 2, 2, 3)))] for _ in labels]
+    # an orderly page has one story per band over all the columns and no photos, the way the hand-made
+    # fixtures are laid out, so that pdftotext keeps most of it in reading order
+    orderly = rng.random() < 0.35
+    bands_per_page = [
+        [[plan.columns] if orderly else partition(rng, plan.columns) for _ in range(rng.choice((1, 2, 2, 3)))]
+        for _ in labels
+    ]
     count = sum(len(b) for page in bands_per_page for b in page) + 2
     stories = choose_stories(plan, sources, grammar, count)
     stories, converter = to_script(stories, plan, rng)
@@ -74,7 +80,7 @@ def make_reportlab(plan: CasePlan, sources: Sources, keep: Path | None) -> tuple
                 if mode in ("beside", "inside") and width < 2:
                     mode = "above"
                 p = Placement(len(used), first, width, mode, rng.randint(10, 34))
-                p.photo = bool(story.caption) and mode != "inside" and rng.random() < 0.7 and width >= 1
+                p.photo = bool(story.caption) and mode != "inside" and rng.random() < 0.7 and not orderly
                 if not p.photo and story.caption:
                     story = replace(story, caption=None)
                 used.append(story)
@@ -150,6 +156,7 @@ def make_reportlab(plan: CasePlan, sources: Sources, keep: Path | None) -> tuple
         "script": plan.script,
         "pages": len(labels),
         "family": plan.family,
+        "orderly": orderly,
     }
     jumps = sum(1 for page in plans for band in page.bands for p in band if p.jump_to or p.jump_from)
     description = (
