@@ -1,0 +1,48 @@
+"""Regression gate: accuracy floors on the committed slice of the generated corpus (corpus/slice/).
+
+The slice is 28 cases of the dev split (both engines, 2-8 columns, every headline placement; see
+corpus/README.md). The floors sit a little below what was measured when they were set (see the
+README's accuracy table); they catch a regression, they are not the target. The test split is never
+scored here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reflow.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SLICE = sorted(str(case) for case in (ROOT / "corpus" / "slice" / "dev").iterdir() if case.is_dir())
+
+FLOORS = {
+    # the pass-by-pass rules, as the fixtures shaped them
+    "zh-newspaper": {"bnd-F1": 0.49, "exact": 0.21, "art-B3": 0.60, "chr-F1": 0.98},
+    # the line-role decoder with fitted weights
+    "zh-roles": {
+        "bnd-F1": 0.72,
+        "exact": 0.41,
+        "hdg-F1": 0.50,
+        "headl": 0.26,
+        "stack": 0.23,
+        "art-B3": 0.72,
+        "jumps": 0.53,
+        "chr-F1": 0.99,
+    },
+}
+
+
+@pytest.mark.parametrize("ruleset", sorted(FLOORS))
+def test_the_slice_scores_above_its_floors(ruleset: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert len(SLICE) >= 20
+    floors = [f"{metric}={value}" for metric, value in FLOORS[ruleset].items()]
+    code = main(["eval", "-r", ruleset, *SLICE, *(arg for floor in floors for arg in ("--min", floor))])
+    err = capsys.readouterr().err
+    assert code == 0, err
+
+
+def test_a_floor_above_the_measured_score_fails_the_gate(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "-r", "zh-newspaper", *SLICE, "--min", "hdg-F1=0.9"]) == 1
+    assert "hdg-F1" in capsys.readouterr().err
