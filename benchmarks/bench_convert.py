@@ -321,7 +321,7 @@ def time_conversion(
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    ruleset_name = "latin" if args.latin else "zh-newspaper"
+    ruleset_name = args.rules or ("latin" if args.latin else "zh-newspaper")
     formats = list(FORMATS) if args.format == "all" else [args.format]
     dump = make_input(args.latin, args.sample, int(args.size_mb * MB), args.seed)
     data = dump.data
@@ -408,6 +408,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2020, help="seed of the input builder (2020)")
     parser.add_argument("--latin", action="store_true", help="use the en-ocr samples and the latin rule set")
     parser.add_argument(
+        "--rules", metavar="RULESET|FILE", help="rule set to convert with (default: zh-newspaper, or latin)"
+    )
+    parser.add_argument(
         "--sample",
         type=Path,
         action="append",
@@ -427,7 +430,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"--sample {path}: no such file")
     if args.profile is not None:
         dump = make_input(args.latin, args.sample, int(args.size_mb * MB), args.seed)
-        print(profile_convert(dump.data, "latin" if args.latin else "zh-newspaper", args.profile))
+        rules = args.rules or ("latin" if args.latin else "zh-newspaper")
+        print(profile_convert(dump.data, rules, args.profile))
         return 0
     result = run(args)
     print(json.dumps(result, indent=2) if args.json else table(result))
