@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
-import functools
 import json
 import os
 import shutil
@@ -145,8 +144,9 @@ def convert_task(task: Task) -> Outcome:
     output: bytes | None = None
     log = ""
     try:
-        ruleset = _ruleset(options.rules)
-        record["ruleset"], record["ruleset_hash"] = ruleset.name, _fingerprint(options.rules)
+        ruleset, record["ruleset_hash"] = _ruleset(options.rules)
+        record["ruleset"] = ruleset.name
+        _check_encoding(options.encoding)
         pages = _read(task)
         record["bytes"] = sum(len(data) for _name, data in pages)
         for page_name, data in pages:
@@ -167,9 +167,6 @@ def convert_task(task: Task) -> Outcome:
             log = format_log(document)
     except _Refused as refused:
         record |= {"status": "error", "error": str(refused), "output": None}
-    except LookupError:
-        message = f"unknown encoding {options.encoding!r}; use a Python codec name or auto"
-        record |= {"status": "error", "error": message, "output": None}
     except RuleFileError as error:
         message = str(error.problems[0]) if error.problems else "broken rule file"
         record |= {"status": "error", "error": message.splitlines()[0], "output": None}
@@ -207,32 +204,43 @@ def failed(task: Task, message: str) -> Outcome:
     return Outcome(None, _blank_record(task) | {"status": "error", "error": message, "output": None})
 
 
-@functools.lru_cache(maxsize=8)
-def _cached_ruleset(rules: str, stamp: tuple[int, int]) -> RuleSet:
-    return load_ruleset(rules)
-
-
-def _stamp(rules: str) -> tuple[int, int]:
-    """What identifies a rule file's version cheaply (built-in names: nothing changes)."""
+def _check_encoding(encoding: str) -> None:
+    """:class:`_Refused` unless ``encoding`` is ``auto`` or a text codec Python knows."""
     try:
-        stat = os.stat(rules)
-    except OSError:
-        return (0, 0)
-    return (stat.st_mtime_ns, stat.st_size)
+        decode(b"a", encoding)  # b"" decodes with any codec, text encoding or not
+    except LookupError:
+        raise _Refused(f"unknown encoding {encoding!r}; use a Python codec name or auto") from None
 
 
-def _ruleset(rules: str) -> RuleSet:
-    """The rule set, loaded once per worker process (again when its file changes)."""
-    return _cached_ruleset(rules, _stamp(rules))
+#: Rule sets loaded in this process, by the name or path given: the rule set, its fingerprint, and the
+#: (mtime, size) of each of its files then. A worker that lives on (a Dask worker) sees edited files.
+_RULESETS: dict[str, tuple[RuleSet, str, tuple[tuple[int, int], ...]]] = {}
 
 
-@functools.lru_cache(maxsize=8)
-def _cached_fingerprint(rules: str, stamp: tuple[int, int]) -> str:
-    return fingerprint(_cached_ruleset(rules, stamp))
+def _stamps(paths: Sequence[str]) -> tuple[tuple[int, int], ...]:
+    stamps = []
+    for path in paths:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            stamps.append((-1, -1))
+        else:
+            stamps.append((stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
 
 
-def _fingerprint(rules: str) -> str:
-    return _cached_fingerprint(rules, _stamp(rules))
+def _ruleset(rules: str) -> tuple[RuleSet, str]:
+    """The rule set and its fingerprint, loaded once per process (again when one of its files changed)."""
+    cached = _RULESETS.get(rules)
+    if cached is not None and _stamps(cached[0].paths) == cached[2]:
+        return cached[0], cached[1]
+    ruleset = load_ruleset(rules)
+    stamps = _stamps(ruleset.paths)
+    found = (ruleset, fingerprint(ruleset), stamps)
+    if len(_RULESETS) >= 8:
+        _RULESETS.clear()
+    _RULESETS[rules] = found
+    return found[0], found[1]
 
 
 def _read(task: Task) -> list[tuple[str, bytes]]:

@@ -284,7 +284,7 @@ def _convert_batch(args: argparse.Namespace) -> int:
     if args.scheduler is not None and args.engine != "dask":
         raise UsageError("--scheduler is the address of a Dask scheduler: give --engine dask too")
     try:
-        decode(b"", args.encoding)
+        decode(b"a", args.encoding)  # b"" decodes with any codec, text encoding or not
     except LookupError:
         raise UsageError(f"unknown encoding {args.encoding!r}; use a Python codec name or auto") from None
     load_rules(args.rules)

@@ -223,8 +223,11 @@ def test_a_changed_rule_file_or_option_converts_again(
     rules.write_text('[ruleset]\nname = "mine"\nextends = "zh-newspaper"\n', encoding="utf-8")
     assert run(capsys, "convert", "archive", "-o", "out", "-r", "mine.toml")[0] == 0
     assert "5 up to date" in run(capsys, "convert", "archive", "-o", "out", "-r", "mine.toml")[2]
+    before = {record["ruleset_hash"] for record in manifest(tmp_path / "out")}
     rules.write_text('[ruleset]\nname = "mine"\nextends = "zh-newspaper"\n\n[layout]\nwindow = 30\n', "utf-8")
     assert "5 converted" in run(capsys, "convert", "archive", "-o", "out", "-r", "mine.toml")[2]
+    after = {record["ruleset_hash"] for record in manifest(tmp_path / "out")}
+    assert len(before) == len(after) == 1 and before != after  # this process loaded the edited file again
     assert "5 converted" in run(capsys, "convert", "archive", "-o", "out", "-r", "mine.toml", "--force")[2]
     # another format into the same folder: its own outputs and records, the others' kept
     assert "5 converted" in run(capsys, "convert", "archive", "-o", "out", "--to", "text")[2]
@@ -447,6 +450,9 @@ def test_pages_in_different_encodings_are_decoded_each_on_its_own(tmp_path: Path
         ),
         pytest.param(
             ("convert", "in", "-o", "out", "--encoding", "klingon"), "unknown encoding", id="encoding"
+        ),
+        pytest.param(
+            ("convert", "in", "-o", "out", "--encoding", "rot13"), "unknown encoding", id="not-text"
         ),
         pytest.param(
             ("convert", "in", "-o", "out", "-r", "nope.toml"), "no such file: nope.toml", id="rules"
