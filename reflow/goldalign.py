@@ -36,6 +36,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reflow.model import LINE_ROLES
+
 __all__ = [
     "FIELD_ROLES",
     "ROLES",
@@ -52,21 +54,7 @@ __all__ = [
 
 JsonObject = dict[str, Any]
 
-ROLES = (
-    "blank",
-    "furniture",
-    "marker",
-    "kicker",
-    "headline",
-    "subtitle",
-    "heading",
-    "dateline",
-    "byline",
-    "caption",
-    "end_cue",
-    "para_start",
-    "para_cont",
-)
+ROLES = LINE_ROLES
 """The line roles of the page-level line-role engine, one per source line."""
 
 FIELD_ROLES = {

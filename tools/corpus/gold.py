@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+from reflow.model import LINE_ROLES
+
 __all__ = [
     "ROLES",
     "MatchError",
@@ -36,21 +38,7 @@ __all__ = [
     "line_roles",
 ]
 
-ROLES = (
-    "blank",
-    "furniture",
-    "marker",
-    "kicker",
-    "headline",
-    "subtitle",
-    "heading",
-    "dateline",
-    "byline",
-    "caption",
-    "end_cue",
-    "para_start",
-    "para_cont",
-)
+ROLES = LINE_ROLES
 
 # forms an extraction gives for what was printed: ∕ for ／ (MSung-Light), ⋯ for … and ・ for · (XeLaTeX
 # fonts), ” ’ ‘ for ASCII " ' ` (TeX's text mapping)
