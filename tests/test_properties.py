@@ -89,7 +89,7 @@ def test_every_break_pass_decides_some_generated_gap() -> None:
     wrapped dumps, the pages with headline stacks and markers, and text set one paragraph per line."""
     seen: Counter[str] = Counter()
 
-    @settings(max_examples=120, derandomize=True, database=None, phases=[Phase.generate], deadline=None)
+    @settings(max_examples=300, derandomize=True, database=None, phases=[Phase.generate], deadline=None)
     @given(dumps(), pages(), st.lists(paragraphs(), min_size=5, max_size=8))
     def collect(dump: Dump, page: Page, unwrapped: list[str]) -> None:
         for text in (dump.text, page.text, "\n".join(unwrapped) + "\n"):
