@@ -270,7 +270,8 @@ def _by_role(
 
 def _role_stacks(units: Sequence[Unit], rules: StructureRules, edits: list[Edit]) -> list[Unit | Stack]:
     """Consecutive stack lines are one headline stack; a stack ends where the order kicker, headline,
-    subtitle goes back (the next article's stack) or at a page break."""
+    subtitle goes back (the next article's stack), where two lines of the same role are printed apart
+    (two headlines, not one wrapped), or at a page break."""
     out: list[Unit | Stack] = []
     run: list[Unit] = []
 
@@ -297,6 +298,7 @@ def _role_stacks(units: Sequence[Unit], rules: StructureRules, edits: list[Edit]
         if run and (
             _STACK_ORDER[unit.stack_role] < _STACK_ORDER[run[-1].stack_role]
             or unit.block.page != run[-1].block.page
+            or (unit.stack_role == run[-1].stack_role and not _adjacent(run[-1].block, unit.block))
         ):
             flush()
         run.append(unit)
@@ -309,6 +311,11 @@ def _role_stacks(units: Sequence[Unit], rules: StructureRules, edits: list[Edit]
     return out
 
 
+def _adjacent(above: Block, below: Block) -> bool:
+    """No line between the two blocks: one element wrapped, not two printed apart."""
+    return below.first_line == above.last_line + 1
+
+
 def _continues_heading(previous: Unit | Stack | None, unit: Unit, rules: StructureRules) -> bool:
     """A heading line right under a heading line is its second line, unless it is numbered itself."""
     return (
@@ -316,6 +323,7 @@ def _continues_heading(previous: Unit | Stack | None, unit: Unit, rules: Structu
         and previous.role == "heading"
         and previous.block.page == unit.block.page
         and unit.block.rule == "roles.heading"
+        and _adjacent(previous.block, unit.block)
     )
 
 
