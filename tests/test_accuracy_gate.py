@@ -23,12 +23,12 @@ FLOORS = {
     # the line-role decoder with fitted weights
     "zh-roles": {
         "bnd-F1": 0.73,
-        "exact": 0.41,
-        "hdg-F1": 0.52,
-        "headl": 0.29,
+        "exact": 0.42,
+        "hdg-F1": 0.49,
+        "headl": 0.30,
         "stack": 0.24,
         "art-B3": 0.76,
-        "jumps": 0.56,
+        "jumps": 0.60,
         "chr-F1": 0.99,
     },
 }
