@@ -51,8 +51,10 @@ def unambiguous(dump: Dump) -> bool:
 
 
 def decided_by(document: Document) -> list[str]:
-    """The break pass that decided each gap between two lines (the explain log's break and join edits)."""
-    return [edit.rule for edit in document.edits if edit.rule.startswith("breaks.")]
+    """The break pass that decided each gap between two lines (the explain log's break and join edits;
+    not the stitching of two articles)."""
+    actions = ("break", "join", "heal-column-break")
+    return [e.rule for e in document.edits if e.action in actions and not e.rule.startswith("articles.")]
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
