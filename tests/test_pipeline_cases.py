@@ -201,3 +201,20 @@ def test_big5_text_of_mostly_punctuation_is_read_as_big5(text: str) -> None:
     """Big5's punctuation rows count as common characters: a line of quotes and stops is Big5 too."""
     decoded = decode(text.encode("big5"))
     assert (decoded.text, decoded.encoding) == (text, "big5hkscs")
+
+
+def test_a_column_break_after_a_line_short_only_by_measuring_slack_is_healed() -> None:
+    """A 25-character column; the line before the blank line is 21 characters and a digit (43 of 50
+    columns): the next character would not have fitted within the 12% slack that ``layout.full_ratio``
+    allows for half-width digits and squeezed marks, so the line was full and the blank line is a column
+    break in mid-sentence, not a paragraph end."""
+    column = [
+        HAN[0:23],
+        *(HAN[25 * k : 25 * k + 25] for k in range(1, 5)),
+        HAN[130:140] + "第5" + HAN[141:151],
+    ]
+    rest = [HAN[160:185], HAN[190:200] + "。"]
+    document = convert("\n".join(column) + "\n\n" + "\n".join(rest) + "\n", ZH)
+    assert body_texts(document) == ["".join(column + rest)]
+    (healed,) = [e for e in document.edits if e.action == "heal-column-break"]
+    assert (healed.first_line, healed.last_line, healed.rule) == (6, 8, "breaks.column_break")
