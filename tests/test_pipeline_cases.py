@@ -153,6 +153,24 @@ def test_a_chinese_stack_of_two_lines_is_kicker_then_headline() -> None:
     assert body_texts(convert(text, ZH)) == ["眼下，春耕生产由南向北陆续展开，各地农事进展顺利。"]
 
 
+def test_a_chinese_stack_of_three_lines_without_a_dash_is_kicker_headline_subtitle() -> None:
+    """Of three stacked lines, the first is the kicker (引题), the second the main title, the rest the
+    subtitle (副题), even when the subtitle lacks its dash."""
+    text = (
+        "春耕时节访农村\n"
+        "春耕备耕有序推进 农资供应总体充足\n"
+        "全国春播粮食意向面积稳中有增\n"
+        "\n"
+        "本报北京3月4日电（记者 韩晓东）眼下，春耕生产由南向北陆续展开，各地农事进展顺利。\n"
+    )
+    (article,) = convert(text, ZH).articles
+    assert [(b.text if b else None) for b in (article.kicker, article.headline, article.subheadline)] == [
+        "春耕时节访农村",
+        "春耕备耕有序推进 农资供应总体充足",
+        "全国春播粮食意向面积稳中有增",
+    ]
+
+
 # --- markers glued to text ------------------------------------------------------------------------------
 
 
