@@ -76,15 +76,17 @@ def test_numbered_headings_stay_in_the_body_and_their_edits_remove_nothing() -> 
 
 
 def test_a_join_after_chinese_punctuation_is_a_cjk_join() -> None:
-    """``。`` before a Latin word on the next line: glued without a space, as CJK text is (join.cjk)."""
+    """``，`` at a line end before a Latin word: glued without a space, as CJK text is (join.cjk)."""
     text = (
-        "习近平主席结合中国统筹疫情防控和经济社会发展、率先实现复工复产和恢复\n"
-        "经济增长的成功实践，提出了推动世界经济复苏的一揽子中国方案。\n"
-        "Apple Watch等新品在全球各地陆续上市销售，受到各国消费者的广泛欢迎和好评。\n"
+        "王毅表示，继出席联合国成立75周年系列高级别会议之后，主席结合中国统筹疫情防控\n"
+        "和经济社会发展、率先实现复工复产和恢复经济增长的成功实践，\n"
+        "Apple Watch等新品在全球各地陆续上市销售，受到各国消费者的广泛\n"
+        "欢迎和好评。\n"
     )
     document = convert(text, ZH)
-    joins = {e.first_line: e for e in document.edits if e.action == "join"}
-    assert "join.cjk" in joins[1].note
+    (join,) = [e for e in document.edits if document.source.startswith("Apple", e.end)]
+    assert (join.action, join.inserted) == ("join", "")
+    assert "join.cjk" in join.note
 
 
 # --- joins ----------------------------------------------------------------------------------------------
