@@ -76,15 +76,17 @@ def test_numbered_headings_stay_in_the_body_and_their_edits_remove_nothing() -> 
 
 
 def test_a_join_after_chinese_punctuation_is_a_cjk_join() -> None:
-    """``。`` before a Latin word on the next line: glued without a space, as CJK text is (join.cjk)."""
+    """``，`` at a line end before a Latin word: glued without a space, as CJK text is (join.cjk)."""
     text = (
-        "习近平主席结合中国统筹疫情防控和经济社会发展、率先实现复工复产和恢复\n"
-        "经济增长的成功实践，提出了推动世界经济复苏的一揽子中国方案。\n"
-        "Apple Watch等新品在全球各地陆续上市销售，受到各国消费者的广泛欢迎和好评。\n"
+        "王毅表示，继出席联合国成立75周年系列高级别会议之后，主席结合中国统筹疫情防控\n"
+        "和经济社会发展、率先实现复工复产和恢复经济增长的成功实践，\n"
+        "Apple Watch等新品在全球各地陆续上市销售，受到各国消费者的广泛\n"
+        "欢迎和好评。\n"
     )
     document = convert(text, ZH)
-    joins = {e.first_line: e for e in document.edits if e.action == "join"}
-    assert "join.cjk" in joins[1].note
+    (join,) = [e for e in document.edits if document.source.startswith("Apple", e.end)]
+    assert (join.action, join.inserted) == ("join", "")
+    assert "join.cjk" in join.note
 
 
 # --- joins ----------------------------------------------------------------------------------------------
@@ -153,6 +155,24 @@ def test_a_chinese_stack_of_two_lines_is_kicker_then_headline() -> None:
     assert body_texts(convert(text, ZH)) == ["眼下，春耕生产由南向北陆续展开，各地农事进展顺利。"]
 
 
+def test_a_chinese_stack_of_three_lines_without_a_dash_is_kicker_headline_subtitle() -> None:
+    """Of three stacked lines, the first is the kicker (引题), the second the main title, the rest the
+    subtitle (副题), even when the subtitle lacks its dash."""
+    text = (
+        "春耕时节访农村\n"
+        "春耕备耕有序推进 农资供应总体充足\n"
+        "全国春播粮食意向面积稳中有增\n"
+        "\n"
+        "本报北京3月4日电（记者 韩晓东）眼下，春耕生产由南向北陆续展开，各地农事进展顺利。\n"
+    )
+    (article,) = convert(text, ZH).articles
+    assert [(b.text if b else None) for b in (article.kicker, article.headline, article.subheadline)] == [
+        "春耕时节访农村",
+        "春耕备耕有序推进 农资供应总体充足",
+        "全国春播粮食意向面积稳中有增",
+    ]
+
+
 # --- markers glued to text ------------------------------------------------------------------------------
 
 
@@ -201,3 +221,20 @@ def test_big5_text_of_mostly_punctuation_is_read_as_big5(text: str) -> None:
     """Big5's punctuation rows count as common characters: a line of quotes and stops is Big5 too."""
     decoded = decode(text.encode("big5"))
     assert (decoded.text, decoded.encoding) == (text, "big5hkscs")
+
+
+def test_a_column_break_after_a_line_short_only_by_measuring_slack_is_healed() -> None:
+    """A 25-character column; the line before the blank line is 21 characters and a digit (43 of 50
+    columns): the next character would not have fitted within the 12% slack that ``layout.full_ratio``
+    allows for half-width digits and squeezed marks, so the line was full and the blank line is a column
+    break in mid-sentence, not a paragraph end."""
+    column = [
+        HAN[0:23],
+        *(HAN[25 * k : 25 * k + 25] for k in range(1, 5)),
+        HAN[130:140] + "第5" + HAN[141:151],
+    ]
+    rest = [HAN[160:185], HAN[190:200] + "。"]
+    document = convert("\n".join(column) + "\n\n" + "\n".join(rest) + "\n", ZH)
+    assert body_texts(document) == ["".join(column + rest)]
+    (healed,) = [e for e in document.edits if e.action == "heal-column-break"]
+    assert (healed.first_line, healed.last_line, healed.rule) == (6, 8, "breaks.column_break")

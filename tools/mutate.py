@@ -650,6 +650,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="REV",
         help="run the tests/ of this git revision (e.g. a score before new tests)",
     )
+    parser.add_argument(
+        "--rerun", metavar="JSON", help="run again only the survivors and timeouts of an earlier --json file"
+    )
     parser.add_argument("--run-probe", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.run_probe:
@@ -659,6 +662,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     groups = expand_modules(args.module)
     modules = [module for group in groups.values() for module in group]
     mutants, totals, group_of = sample(groups, args.max_mutants, args.seed)
+    if args.rerun:
+        earlier = json.loads(Path(args.rerun).read_text(encoding="utf-8"))
+        wanted = {(r["module"], r["index"], r["kind"]) for r in earlier if r["status"] != "killed"}
+        mutants = [m for m in mutants if (m.module, m.index, m.kind) in wanted]
     if args.list:
         for m in mutants:
             print(f"{m.module}:{m.line}  {m.description}")
