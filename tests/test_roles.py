@@ -185,3 +185,30 @@ def test_fit_weight_counts_a_case_several_times_and_is_checked(tmp_path: Path) -
         training_page(case, ruleset)
     (case / "case.toml").unlink()
     assert training_page(case, ruleset).weight == 1
+
+
+def test_averaged_weights_are_the_mean_over_updates() -> None:
+    # epoch 1: every role scores 0 and the tie goes to the first role (furniture): one update, at clock 1;
+    # epoch 2: the line is read right, no update. The headline weight is 1 from clock 1 on, 0 before:
+    # averaged over the clock of 3 ticks it is 1 - 1/3.
+    page = Page("one", (LineEvidence(0, ("bias",), "start", "start"),), ("headline",))
+    weights, report = fit([page], epochs=2)
+    assert weights["headline"]["bias"] == pytest.approx(2 / 3, abs=1e-3)
+    assert weights["furniture"]["bias"] == pytest.approx(-2 / 3, abs=1e-3)
+    assert report.epochs == (0.0, 1.0)
+
+
+def test_the_pass_reading_gives_a_glued_dateline_line_to_its_paragraph() -> None:
+    from reflow.decode import decode
+    from reflow.pipeline import read_page
+
+    ruleset = load_ruleset("zh-newspaper")
+    page = read_page(decode((FIXTURES / "zh-hant-page" / "input.txt").read_bytes(), "auto").text, ruleset)
+    reading = page.reading(ruleset)
+    # （中央社台北15日電）行政院… and 〔記者王小明∕台北報導〕台北市…: datelines opening their paragraphs
+    assert (reading[3], reading[4], reading[5], reading[34]) == (
+        "headline",
+        "para_start",
+        "para_cont",
+        "para_start",
+    )
