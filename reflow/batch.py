@@ -37,7 +37,7 @@ from reflow.decode import DECODE_RULE, decode
 from reflow.explain import format_log
 from reflow.io import EXTENSIONS, UsageError, atomic_write, load_rules, same_file
 from reflow.model import BlockKind, Document, Edit
-from reflow.pipeline import convert, convert_bytes
+from reflow.pipeline import convert, convert_bytes, newline_normalised
 from reflow.render import render
 from reflow.ruleset import PATTERN_TIMEOUT, RuleFileError, RuleSet, fingerprint, load_ruleset, pattern_guard
 from reflow.scripts import convert_script
@@ -280,14 +280,12 @@ def _convert_pages(
     for index, (page_name, data) in enumerate(pages):
         decoded = decode(data, encoding)
         text = normalise_newlines(decoded.text)
-        shifts = _crlf_positions(decoded.text)
-        for edit in decoded.edits:
-            shift = _count_before(shifts, edit.start)
+        for edit in newline_normalised(decoded.text, decoded.edits):
             edits.append(
                 replace(
                     edit,
-                    start=at + edit.start - shift,
-                    end=at + edit.end - shift,
+                    start=at + edit.start,
+                    end=at + edit.end,
                     first_line=lines + edit.first_line,
                     last_line=lines + edit.last_line,
                     note=f"{page_name}: {edit.note}" if edit.rule == DECODE_RULE else edit.note,
@@ -303,26 +301,6 @@ def _convert_pages(
     distinct = sorted(set(encodings))
     label = distinct[0] if len(distinct) == 1 else "mixed: " + ", ".join(encodings)
     return replace(document, encoding=label)
-
-
-def _crlf_positions(text: str) -> list[int]:
-    positions = []
-    found = text.find("\r\n")
-    while found != -1:
-        positions.append(found)
-        found = text.find("\r\n", found + 2)
-    return positions
-
-
-def _count_before(positions: Sequence[int], offset: int) -> int:
-    low, high = 0, len(positions)
-    while low < high:
-        middle = (low + high) // 2
-        if positions[middle] < offset:
-            low = middle + 1
-        else:
-            high = middle
-    return low
 
 
 def _counts(document: Document) -> dict[str, int]:

@@ -26,18 +26,21 @@ def convert_bytes(
     """Decode ``data`` (recording every undecodable byte) and :func:`convert` it."""
     decoded = decode(data, encoding)
     text = decoded.text
-    shifts = _crlf_positions(text)
-    edits = [
-        replace(
-            edit,
-            start=edit.start - bisect.bisect_left(shifts, edit.start),
-            end=edit.end - bisect.bisect_left(shifts, edit.start),
-        )
-        for edit in decoded.edits
-    ]
+    edits = newline_normalised(text, decoded.edits)
     document = convert(text, ruleset, source_name=source_name, input_edits=edits)
     why = f" ({decoded.why})" if decoded.why else ""
     return replace(document, encoding=f"{decoded.encoding}{why}")
+
+
+def newline_normalised(text: str, edits: Sequence[Edit]) -> list[Edit]:
+    """``edits`` of the decoded ``text`` with their offsets moved to the text after newline
+    normalisation (each CRLF before an edit becomes one character shorter)."""
+    shifts = _crlf_positions(text)
+    moved = []
+    for edit in edits:
+        shift = bisect.bisect_left(shifts, edit.start)
+        moved.append(replace(edit, start=edit.start - shift, end=edit.end - shift))
+    return moved
 
 
 def _crlf_positions(text: str) -> list[int]:
