@@ -78,11 +78,11 @@ def _article(article: Article) -> JsonObject:
         "subheadline": _text(article.subheadline),
         "dateline": _text(article.dateline),
         "byline": _text(article.byline),
-        "continued_from": _optional(article.continued_from),
-        "continues_on": _optional(article.continues_on),
-        "prev": _optional(article.prev),
-        "next": _optional(article.next),
-        "jumps": [_jump(jump) for jump in article.jumps],
+        "continued_from": optional_text(article.continued_from),
+        "continues_on": optional_text(article.continues_on),
+        "prev": optional_text(article.prev),
+        "next": optional_text(article.next),
+        "jumps": [jump_object(jump) for jump in article.jumps],
         "stack": [_block(block, role) for role, block in headline_stack(article)],
         "blocks": [
             _block(block, "heading" if block.kind is BlockKind.HEADING else "paragraph")
@@ -102,7 +102,8 @@ def _block(block: Block, block_type: str) -> JsonObject:
     return data
 
 
-def _jump(jump: Jump) -> JsonObject:
+def jump_object(jump: Jump) -> JsonObject:
+    """A jump as JSON (also each JSON Lines article's ``jumps``)."""
     return {
         "direction": clean(jump.direction),
         "page": clean(jump.page),
@@ -115,5 +116,6 @@ def _text(block: Block | None) -> str | None:
     return None if block is None else clean(block.text)
 
 
-def _optional(value: str | None) -> str | None:
+def optional_text(value: str | None) -> str | None:
+    """A string field as JSON: made safe, or null."""
     return None if value is None else clean(value)

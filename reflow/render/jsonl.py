@@ -33,8 +33,9 @@ import json
 from typing import Any, Final
 
 from reflow.api import ArticleUnit, TextUnit, iter_articles, iter_paragraphs, iter_sentences
-from reflow.model import Document, Jump
+from reflow.model import Document
 from reflow.render._escape import clean
+from reflow.render.json import jump_object, optional_text
 from reflow.ruleset import RuleSet
 
 __all__ = ["UNITS", "render_jsonl"]
@@ -82,7 +83,7 @@ def _part(unit: TextUnit) -> JsonObject:
         "offsets": _runs(unit),
         "lines": list(unit.lines),
         "page": unit.page,
-        "page_label": _optional(unit.page_label),
+        "page_label": optional_text(unit.page_label),
     }
 
 
@@ -92,17 +93,17 @@ def _text_unit(unit: TextUnit) -> JsonObject:
         "document": clean(unit.document),
         "article": clean(unit.article),
         "block": clean(unit.block),
-        "sentence": _optional(unit.sentence),
+        "sentence": optional_text(unit.sentence),
         "role": unit.role,
         "level": unit.level,
         "text": clean(unit.text),
         "offsets": _runs(unit),
         "lines": list(unit.lines),
         "page": unit.page,
-        "page_label": _optional(unit.page_label),
+        "page_label": optional_text(unit.page_label),
         "in_block": list(unit.in_block),
-        "continued_from": _optional(unit.continued_from),
-        "continues_on": _optional(unit.continues_on),
+        "continued_from": optional_text(unit.continued_from),
+        "continues_on": optional_text(unit.continues_on),
     }
 
 
@@ -113,25 +114,12 @@ def _article(article: ArticleUnit) -> JsonObject:
         "article": clean(article.article),
         "lines": list(article.lines),
         "page": article.page,
-        "page_label": _optional(article.page_label),
-        "continued_from": _optional(article.continued_from),
-        "continues_on": _optional(article.continues_on),
-        "prev": _optional(article.prev),
-        "next": _optional(article.next),
-        "jumps": [_jump(jump) for jump in article.jumps],
+        "page_label": optional_text(article.page_label),
+        "continued_from": optional_text(article.continued_from),
+        "continues_on": optional_text(article.continues_on),
+        "prev": optional_text(article.prev),
+        "next": optional_text(article.next),
+        "jumps": [jump_object(jump) for jump in article.jumps],
         "stack": [_part(part) for part in article.stack],
         "blocks": [_part(part) for part in article.blocks],
     }
-
-
-def _jump(jump: Jump) -> JsonObject:
-    return {
-        "direction": clean(jump.direction),
-        "page": clean(jump.page),
-        "line": jump.line,
-        "text": clean(jump.text),
-    }
-
-
-def _optional(value: str | None) -> str | None:
-    return None if value is None else clean(value)
