@@ -130,7 +130,7 @@ def convert(
     source, lines, found = page.source, page.lines, page.furniture
     content, decisions = page.content, page.decisions
     page_roles = None
-    if ruleset.roles.enabled:
+    if ruleset.decodes_roles and len(content) >= roles.MIN_PAGE_LINES:
         page_roles = roles.assign(page.pieces, page.evidence(ruleset), content, decisions, lines, ruleset)
         content, decisions = page_roles.content, page_roles.decisions
     articles, join_edits, structure_edits = _assemble(

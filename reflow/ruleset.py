@@ -499,6 +499,11 @@ class RuleSet:
         """Whether the pass or rule called ``pass_name`` (dotted) is switched on."""
         return pass_name not in self.disabled
 
+    @property
+    def decodes_roles(self) -> bool:
+        """Whether lines get their roles from the decoder: weights given and the ``roles`` pass on."""
+        return self.roles.enabled and self.enabled("roles")
+
 
 # --- Value types: how one key's TOML value is checked and converted -------------------------------------
 

@@ -38,5 +38,9 @@ STRUCTURE_PASSES: tuple[str, ...] = (
     "articles.stitch",  # join the two halves of a jumped article
 )
 
+#: The line-role decoder (:mod:`reflow.roles`), on when the rule set has ``[roles]`` weights: each line's
+#: role decided for the whole page. Disabled, the break and structure passes decide pass by pass.
+ROLE_PASSES: tuple[str, ...] = ("roles",)
+
 #: Every switchable pass, for validation of ``disable`` lists.
-PASS_NAMES: frozenset[str] = frozenset(BREAK_PASSES + JOIN_PASSES + STRUCTURE_PASSES)
+PASS_NAMES: frozenset[str] = frozenset(BREAK_PASSES + JOIN_PASSES + STRUCTURE_PASSES + ROLE_PASSES)

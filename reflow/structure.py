@@ -298,7 +298,7 @@ def _role_stacks(units: Sequence[Unit], rules: StructureRules, edits: list[Edit]
         if run and (
             _STACK_ORDER[unit.stack_role] < _STACK_ORDER[run[-1].stack_role]
             or unit.block.page != run[-1].block.page
-            or (unit.stack_role == run[-1].stack_role and not _adjacent(run[-1].block, unit.block))
+            or (unit.stack_role == run[-1].stack_role and not _wrapped(run[-1].block, unit.block, rules))
         ):
             flush()
         run.append(unit)
@@ -314,6 +314,16 @@ def _role_stacks(units: Sequence[Unit], rules: StructureRules, edits: list[Edit]
 def _adjacent(above: Block, below: Block) -> bool:
     """No line between the two blocks: one element wrapped, not two printed apart."""
     return below.first_line == above.last_line + 1
+
+
+def _wrapped(above: Block, below: Block, rules: StructureRules) -> bool:
+    """The block below continues the one above as one element wrapped: nothing between them, or only
+    blank lines under a line filled to the column (pdftotext puts blank lines inside a spanning title)."""
+    if _adjacent(above, below):
+        return True
+    decided = rules.line_roles.get(above.last_line)
+    between = rules.source[above.end : below.start]
+    return decided is not None and decided.full and not between.strip()
 
 
 def _continues_heading(previous: Unit | Stack | None, unit: Unit, rules: StructureRules) -> bool:

@@ -50,7 +50,7 @@ def corpus(tmp_path: Path) -> Path:
             for block in article["blocks"]:
                 del block["lines"]
         (folder / "expected.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
-        toml = f'ruleset = "zh-newspaper"\n\n[layout]\n{LAYOUTS.get(fixture.name, "")}\nfamily = "zh"\n'
+        toml = f'ruleset = "zh-passes"\n\n[layout]\n{LAYOUTS.get(fixture.name, "")}\nfamily = "zh"\n'
         (folder / "case.toml").write_text(toml, encoding="utf-8")
     (root / "notes").mkdir()  # a folder with no cases is not a split
     return root

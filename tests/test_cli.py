@@ -435,7 +435,7 @@ def test_rules_list_names_the_builtin_rule_sets(capsys: pytest.CaptureFixture[st
     code, out, err = run(capsys, "rules", "list")
     assert (code, err) == (0, "")
     names = [line.split()[0] for line in out.splitlines()]
-    assert names == ["latin", "zh-newspaper", "zh-roles"]
+    assert names == ["latin", "zh-newspaper", "zh-passes"]
     assert all(len(line.split()) > 1 for line in out.splitlines()), "every rule set has a description"
 
 

@@ -27,7 +27,7 @@ JUMP = FIXTURES / "zh-jump-multipage" / "input.txt"
 ONE_LEVEL_CHANGED = r"""
 [ruleset]
 name = "first-section-level-2"
-extends = "zh-newspaper"
+extends = "zh-passes"
 
 [[headings]]
 name = "numbered"
@@ -62,7 +62,7 @@ def test_a_rule_change_that_retypes_one_heading_shows_exactly_that_change(
     one_level_changed: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     argv = ["diff", str(SAMPLE), "--against", str(SAMPLE), "-r", str(one_level_changed)]
-    assert main([*argv, "--against-rules", "zh-newspaper", "--format", "json"]) == 1
+    assert main([*argv, "--against-rules", "zh-passes", "--format", "json"]) == 1
     data = report(capsys)
     [document] = data["documents"]
     assert data["totals"] == {"retyped": 1}
@@ -72,7 +72,7 @@ def test_a_rule_change_that_retypes_one_heading_shows_exactly_that_change(
     assert [(p["type"], p.get("level"), p["lines"]) for p in change["new"]] == [("heading", 2, [39, 39])]
     assert change["new"][0]["text"] == "一、推动各方团结合作抗击疫情"
 
-    assert main([*argv, "--against-rules", "zh-newspaper"]) == 1
+    assert main([*argv, "--against-rules", "zh-passes"]) == 1
     lines = capsys.readouterr().out.splitlines()
     changes = [line for line in lines if line.startswith("  L")]
     assert changes == [
@@ -98,8 +98,8 @@ def test_saved_json_against_a_fresh_conversion(
     tmp_path: Path, one_level_changed: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     saved = tmp_path / "old.json"
-    assert main(["convert", str(SAMPLE), "--to", "json", "-o", str(saved)]) == 0
-    assert main(["diff", str(SAMPLE), "--against", str(saved)]) == 0
+    assert main(["convert", str(SAMPLE), "-r", "zh-passes", "--to", "json", "-o", str(saved)]) == 0
+    assert main(["diff", str(SAMPLE), "-r", "zh-passes", "--against", str(saved)]) == 0
     assert "(saved JSON)" in capsys.readouterr().out
     assert (
         main(["diff", str(SAMPLE), "--against", str(saved), "-r", str(one_level_changed), "--format", "json"])
@@ -138,7 +138,7 @@ def test_directory_mode_pairs_files_by_relative_path(
     shutil.copy(JUMP, new / "pages" / "only-new.txt")
     (new / "notes.md").write_text("not a document", encoding="utf-8")
 
-    assert main(["diff", str(new), "--against", str(old), "--format", "json"]) == 1
+    assert main(["diff", str(new), "--against", str(old), "-r", "zh-passes", "--format", "json"]) == 1
     data = report(capsys)
     assert [d["name"] for d in data["documents"]] == ["jump", "pages/daily"]
     assert [d["counts"] for d in data["documents"]] == [{}, {"retyped": 1}]
@@ -146,7 +146,7 @@ def test_directory_mode_pairs_files_by_relative_path(
     assert data["only_new"] == [str(new / "pages" / "only-new.txt")]
     assert data["totals"] == {"retyped": 1}
 
-    assert main(["diff", str(new), "--against", str(old)]) == 1
+    assert main(["diff", str(new), "--against", str(old), "-r", "zh-passes"]) == 1
     out = capsys.readouterr().out
     assert f"only in old: {old / 'only-old.txt'}" in out
     assert out.endswith("TOTAL 2 documents compared, 1 changed, 2 only on one side; 1 change: 1 retyped\n")
@@ -163,14 +163,16 @@ def test_directories_that_differ_only_in_unpaired_files_are_changed(
     assert main(["diff", str(new), "--against", str(old)]) == 0
     capsys.readouterr()
     shutil.copy(JUMP, new / "b.txt")
-    assert main(["diff", str(new), "--against", str(old)]) == 1
+    assert main(["diff", str(new), "--against", str(old), "-r", "zh-passes"]) == 1
     assert f"only in new: {new / 'b.txt'}" in capsys.readouterr().out
 
 
 def test_html_report(tmp_path: Path, one_level_changed: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "report.html"
-    argv = ["diff", str(SAMPLE), "--against", str(SAMPLE), "--against-rules", str(one_level_changed)]
-    assert main([*argv, "-o", str(out)]) == 1  # html is the default with -o
+    argv = ["diff", str(SAMPLE), "-r", "zh-passes", "--against", str(SAMPLE)]
+    assert (
+        main([*argv, "--against-rules", str(one_level_changed), "-o", str(out)]) == 1
+    )  # html is the default with -o
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and page.count("<tr>") == 1
     assert "heading 2 -&gt; heading 1" in page

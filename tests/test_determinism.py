@@ -45,7 +45,7 @@ for name, text in inputs:
     parts += [render_review_html(review), render_review_text(review), render_review_json(review)]
     parts.append(render(convert_script(document, "s2twp"), "json"))
     # the line-role decoder (Viterbi ties, fitted weights read from TOML) is deterministic too
-    parts.append(render(convert(text, load_ruleset("latin" if "en-" in name else "zh-roles")), "json"))
+    parts.append(render(convert(text, load_ruleset("latin" if "en-" in name else "zh-newspaper")), "json"))
     for part in parts:
         out.write(part.encode("utf-8", "surrogatepass") + b"\0")
 """

@@ -463,7 +463,7 @@ def test_gold_file_finds_its_input_by_name(tmp_path: Path, capsys: pytest.Captur
     case = FIXTURES / "zh-hant-page"
     (tmp_path / "hant.json").write_bytes((case / "expected.json").read_bytes())  # no "source" key
     (tmp_path / "hant.txt").write_bytes((case / "input.txt").read_bytes())
-    assert main(["eval", str(tmp_path / "hant.json")]) == 0
+    assert main(["eval", "-r", "zh-passes", str(tmp_path / "hant.json")]) == 0
     assert capsys.readouterr().out.splitlines()[2].split()[1:-1] == ["100.0"] * 11
 
 

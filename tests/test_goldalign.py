@@ -317,7 +317,7 @@ def test_a_gold_files_own_line_roles_are_used_and_checked() -> None:
 @pytest.mark.parametrize("case", GOLD_CASES, ids=IDS)
 def test_predicted_roles_of_a_perfect_conversion_are_the_gold_roles(case: Path) -> None:
     gold, _ = load(case)
-    document = convert((case / "input.txt").read_text(encoding="utf-8"), load_ruleset("zh-newspaper"))
+    document = convert((case / "input.txt").read_text(encoding="utf-8"), load_ruleset("zh-passes"))
     output = json.loads(render_json(document))
     assert predicted_roles(output, document.source) == line_roles(gold, document.source)
 

@@ -19,13 +19,13 @@ from reflow.stages import BREAK_PASSES
 from tests.strategies import HAN
 
 ROOT = Path(__file__).resolve().parent.parent
-ZH = load_ruleset("zh-newspaper")
+ZH = load_ruleset("zh-passes")  # the break and structure passes, one by one
 LATIN = load_ruleset("latin")
 FIXTURE_INPUTS = sorted((ROOT / "fixtures").glob("*/input.txt"))
 
 
 def fixture_document(path: Path) -> Document:
-    rules = "latin" if path.parent.name.startswith("en-") else "zh-newspaper"
+    rules = "latin" if path.parent.name.startswith("en-") else "zh-passes"
     return convert(path.read_text(encoding="utf-8"), load_ruleset(rules))
 
 

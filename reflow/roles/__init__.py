@@ -28,12 +28,26 @@ from reflow.roles.features import LineEvidence, evidence
 from reflow.roles.reading import reading
 from reflow.ruleset import RuleSet
 
-__all__ = ["DECODED_ROLES", "PageRoles", "RoleDecision", "assign", "line_evidence", "reading"]
+__all__ = [
+    "DECODED_ROLES",
+    "MIN_PAGE_LINES",
+    "PageRoles",
+    "RoleDecision",
+    "assign",
+    "line_evidence",
+    "reading",
+]
 
 #: Roles whose lines are set aside, out of the text of any article.
 ASIDE_ROLES = frozenset({"furniture", "caption"})
 #: Roles a paragraph line can follow and continue (a dateline or byline glued to its first line).
 PARAGRAPH_ROLES = frozenset({"para_start", "para_cont", "dateline", "byline"})
+#: Fewer non-blank lines than this are not a page: there is no layout to weigh (no column, no stack
+#: among paragraphs), and the break passes decide them alone.
+MIN_PAGE_LINES = 8
+#: Break passes whose verdict stands whatever the roles say: they judge the whole text, not one gap
+#: (a file set one paragraph per line is not hard-wrapped, so no line continues the one above).
+BINDING_PASSES = frozenset({"breaks.unwrapped"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +128,9 @@ def assign(
         role, previous = by_index[after].role, by_index[before].role
         join = role == "para_cont" and previous in PARAGRAPH_ROLES
         adjacent = position[after] == position[before] + 1
-        if adjacent and old[position[before]].join == join:
-            joined.append(old[position[before]])
+        verdict = old[position[before]]
+        if adjacent and (verdict.join == join or verdict.rule in BINDING_PASSES):
+            joined.append(verdict)
         else:
             joined.append(Decision(join, f"roles.{role}", by_index[after].explain()))
     return PageRoles({lines[d.index].number: d for d in found}, kept, joined, tuple(aside), tuple(edits))

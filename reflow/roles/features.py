@@ -200,6 +200,14 @@ def _repeated(lines: Sequence[Line], texts: Sequence[str], rules: BreakRules) ->
     return [len(pages.get(key, ())) >= 2 for key in keys]
 
 
+def _side(gap: Gap | None, edge: str) -> str:
+    """What separates a line from its neighbour on one side: the document's edge, a page break, blank
+    lines or nothing."""
+    if gap is None:
+        return edge
+    return "page" if gap.page_break else "blank" if gap.blank_lines else "tight"
+
+
 def evidence(
     lines: Sequence[Line],
     texts: Sequence[str],
@@ -273,6 +281,9 @@ def evidence(
                 features.append("blank_below")
         if above is not None and below is not None and above.blank_lines and below.blank_lines:
             features.append("isolated")
+        context = f"{_side(above, 'top')}|{_side(below, 'end')}"
+        features.append(f"ctx:{context}&{shapes[k][-1]}&{ending[k]}")
+        features.append(f"ctx:{context}&{geometry[k][0] if geometry[k] else 'w?'}")
         for side, neighbour in (("prev", k - 1), ("next", k + 1)):
             if 0 <= neighbour <= last:
                 features.extend(f"{side}:{name}" for name in geometry[neighbour] if name != "no_column")
