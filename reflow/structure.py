@@ -318,12 +318,14 @@ def _adjacent(above: Block, below: Block) -> bool:
 
 def _wrapped(above: Block, below: Block, rules: StructureRules) -> bool:
     """The block below continues the one above as one element wrapped: nothing between them, or only
-    blank lines under a line filled to the column (pdftotext puts blank lines inside a spanning title)."""
+    blank lines under a line filled to the column and longer than the one below (pdftotext puts blank
+    lines inside a spanning title; two titles printed apart need not fill their lines in order)."""
     if _adjacent(above, below):
         return True
     decided = rules.line_roles.get(above.last_line)
     between = rules.source[above.end : below.start]
-    return decided is not None and decided.full and not between.strip()
+    longer = len(above.text.strip()) >= len(below.text.strip())  # a wrapped line's rest is shorter
+    return decided is not None and decided.full and longer and not between.strip()
 
 
 def _continues_heading(previous: Unit | Stack | None, unit: Unit, rules: StructureRules) -> bool:

@@ -212,3 +212,78 @@ def test_the_pass_reading_gives_a_glued_dateline_line_to_its_paragraph() -> None
         "para_cont",
         "para_start",
     )
+
+
+# --- the decoder in the pipeline: when it runs, what binds it, how stacks are assembled ------------------
+
+SAMPLE = FIXTURES / "zh-daily-2020-11-23" / "input.txt"
+
+
+def _rules_of(document_edits: object) -> set[str]:
+    return {e.rule.split(".")[0] for e in document_edits}  # type: ignore[attr-defined]
+
+
+def test_the_default_decodes_roles_and_zh_passes_does_not() -> None:
+    text = SAMPLE.read_text("utf-8")
+    assert load_ruleset("zh-newspaper").decodes_roles and not load_ruleset("zh-passes").decodes_roles
+    assert "roles" in _rules_of(convert(text, load_ruleset("zh-newspaper")).edits)
+    assert "roles" not in _rules_of(convert(text, load_ruleset("zh-passes")).edits)
+
+
+def test_disabling_the_roles_pass_in_a_rule_file_switches_the_decoder_off(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('[ruleset]\nname = "mine"\nextends = "zh-newspaper"\ndisable = ["roles"]\n', "utf-8")
+    ruleset = load_ruleset(path)
+    assert ruleset.roles.enabled and not ruleset.decodes_roles
+    text = SAMPLE.read_text("utf-8")
+    passes = convert(text, load_ruleset("zh-passes"))
+    assert [b.text for a in convert(text, ruleset).articles for b in a.blocks] == [
+        b.text for a in passes.articles for b in a.blocks
+    ]
+
+
+def test_a_text_too_short_to_be_a_page_is_read_pass_by_pass() -> None:
+    """Seven non-blank lines: no page to weigh; the decoder would set a lone line aside as furniture."""
+    text = "第一版的文字。\n\n第二版的文字，有一个坏字节。\n"
+    document = convert(text, load_ruleset("zh-newspaper"))
+    assert "roles" not in _rules_of(document.edits)
+    assert [b.text for a in document.articles for b in a.blocks] == [
+        "第一版的文字。",
+        "第二版的文字，有一个坏字节。",
+    ]
+
+
+def test_one_paragraph_per_line_binds_the_decoder() -> None:
+    """breaks.unwrapped judges the whole file: a full line without a sentence end still ends its paragraph."""
+    han = (
+        "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会"
+        "可主发年动同工也能下过子说产种面"
+    )
+    lines = [han[k : k + 29] + "。" for k in range(0, 24, 3)]
+    lines.insert(2, han[30:60])
+    document = convert("\n".join(lines) + "\n", load_ruleset("zh-newspaper"))
+    assert [b.text for a in document.articles for b in a.blocks] == lines
+    assert {e.rule for e in document.edits if e.action == "break"} <= {"breaks.unwrapped"}
+
+
+def test_a_subtitle_wrapped_across_a_blank_line_is_one_subtitle() -> None:
+    """pdftotext puts a blank line inside the sample's two-line subtitle (lines 328 and 330): the line above
+    is filled and longer, so the stack goes on; two headlines printed apart do not merge."""
+    article = convert(SAMPLE.read_text("utf-8"), load_ruleset("zh-newspaper")).articles[0]
+    assert article.subheadline is not None and article.subheadline.first_line == 328
+    assert article.subheadline.text.endswith("二十国集团领导人第十五次峰会成果")
+    # two titles printed apart, the upper one filled but shorter: not one title wrapped
+    from reflow.model import Block, BlockKind, Piece
+    from reflow.roles.decoder import RoleDecision
+    from reflow.structure import StructureRules, _wrapped
+
+    source = "校园文明公约\n\n区域国别研究院博洽书会报名\n\n报名通知的正文\n"
+    upper = Block(BlockKind.PARAGRAPH, (Piece("校园文明公约", 0, 6),), 1, 1, 1)
+    lower = Block(BlockKind.PARAGRAPH, (Piece("区域国别研究院博洽书会报名", 8, 21),), 3, 3, 1)
+    rest = Block(BlockKind.PARAGRAPH, (Piece("报名通知", 23, 27),), 5, 5, 1)
+    roles = {n: RoleDecision(n - 1, "headline", 1.0, (), full=True) for n in (1, 3)}
+    rules = StructureRules(load_ruleset("zh-newspaper"), source, [0, 7, 8, 22, 23], line_roles=roles)
+    assert not _wrapped(upper, lower, rules)
+    assert _wrapped(lower, rest, rules)  # filled and longer: the rest of one title
+    unfilled = StructureRules(load_ruleset("zh-newspaper"), source, [0, 7, 8, 22, 23], line_roles={})
+    assert not _wrapped(lower, rest, unfilled)
