@@ -125,6 +125,52 @@ def pattern_guard(timeout: float = PATTERN_TIMEOUT, limit: int = MAX_TIMEOUTS) -
         _GUARD.reset(token)
 
 
+_BACKREFERENCE = regex.compile(r"\\[1-9]|\\g<|\(\?P=|\(\?[0-9R&]")
+
+
+class Prefilter:
+    """Which of several rule patterns may match a text, found with one search per flag group.
+
+    The patterns of a group are searched as one alternation: where it finds nothing, none of them can
+    match anywhere in the text, so a line of body text costs one search instead of one per rule.
+    Patterns that cannot join an alternation (backreferences, recursion) are always candidates, and so
+    is every pattern of a group whose alternation runs out of time (each then runs under its own limit).
+    """
+
+    def __init__(self, patterns: Sequence[RulePattern]) -> None:
+        groups: dict[int, list[int]] = {}
+        self.always: list[int] = []
+        for index, pattern in enumerate(patterns):
+            if _BACKREFERENCE.search(pattern.pattern):
+                self.always.append(index)
+            else:
+                groups.setdefault(pattern.flags, []).append(index)
+        self.groups: list[tuple[regex.Pattern[str] | None, list[int]]] = []
+        for flags, members in groups.items():
+            joined = "|".join(f"(?:{patterns[i].pattern})" for i in members)
+            try:
+                compiled: regex.Pattern[str] | None = regex.compile(joined, flags)
+            except regex.error:
+                compiled = None  # each pattern compiles alone; together they do not: check each
+            self.groups.append((compiled, members))
+
+    def candidates(self, text: str) -> list[int]:
+        """Indices (in the order given) of the patterns that may match ``text``."""
+        found = list(self.always)
+        for compiled, members in self.groups:
+            if compiled is None:
+                found.extend(members)
+                continue
+            try:
+                limit = PATTERN_TIMEOUT + len(text) * SECONDS_PER_CHARACTER
+                hit = compiled.search(text, timeout=limit) is not None
+            except TimeoutError:
+                hit = True
+            if hit:
+                found.extend(members)
+        return sorted(found)
+
+
 @dataclass(frozen=True, slots=True)
 class RulePattern:
     """A rule file's compiled pattern: ``regex`` matching with a time limit, so no pattern can hang a run.

@@ -18,12 +18,19 @@ from pathlib import Path
 
 import pytest
 import regex
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import reflow.sniff
 from reflow.cli import main
-from reflow.ruleset import MAX_TIMEOUTS, PatternTimeoutWarning, RulePattern, pattern_guard
+from reflow.ruleset import (
+    MAX_TIMEOUTS,
+    PatternTimeoutWarning,
+    Prefilter,
+    RulePattern,
+    load_ruleset,
+    pattern_guard,
+)
 from reflow.sniff import refusal
 
 from .test_cli import run_isolated
@@ -361,3 +368,40 @@ def test_chinese_text_under_the_latin_rule_set_is_told_to_use_zh_newspaper(
     code, _, err = run(capsys, "convert", str(SAMPLE), "-r", "latin", "-o", str(tmp_path / "out.xml"))
     assert code == 0
     assert "the text is Han script" in err and "use -r zh-newspaper" in err
+
+
+# --- the prefilter of the line features: one search tells which rule patterns can match -----------------
+
+
+def _every_pattern() -> list[RulePattern]:
+    ruleset = load_ruleset("zh-newspaper")
+    rules = [*ruleset.markers, *ruleset.end_cues, *ruleset.headings, *ruleset.datelines, *ruleset.cues]
+    return [rule.pattern for rule in rules] + [ruleset.headlines.cue, ruleset.headlines.subtitle]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+PATTERNS = _every_pattern()
+PREFILTER = Prefilter(PATTERNS)
+SAMPLE_LINES = (ROOT / "fixtures" / "zh-daily-2020-11-23" / "input.txt").read_text("utf-8").splitlines()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(st.sampled_from(SAMPLE_LINES), st.text(max_size=40), st.sampled_from(["（上接1版）", "（完）"]))
+)
+def test_the_prefilter_never_drops_a_pattern_that_matches(text: str) -> None:
+    candidates = set(PREFILTER.candidates(text))
+    matching = {k for k, pattern in enumerate(PATTERNS) if pattern.search(text)}
+    assert matching <= candidates
+
+
+def test_the_prefilter_leaves_out_patterns_on_body_text_and_keeps_the_ones_it_cannot_join() -> None:
+    body = "习近平主席结合中国统筹疫情防控和经济社会发展的成功实践，提出"
+    assert PREFILTER.candidates(body) == []
+    marker = PREFILTER.candidates("（上接1版）")
+    assert any(PATTERNS[k].search("（上接1版）") for k in marker)
+    twice = RulePattern(regex.compile(r"(\p{Han})\1"), "cues.twice", "pattern")
+    plain = RulePattern(regex.compile(r"^第.条"), "cues.article", "pattern")
+    both = Prefilter([plain, twice])
+    assert both.candidates("好好学习") == [1]  # a backreference cannot join an alternation: always checked
+    assert both.candidates("第一条 总则") == [0, 1]

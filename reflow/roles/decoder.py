@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import add
 
 from reflow.model import LINE_ROLES
 from reflow.roles.features import LineEvidence, pair_features
@@ -53,6 +54,7 @@ class _Scorer:
             for feature, weight in weights.get(role, {}).items():
                 self.index.setdefault(feature, []).append((r, weight))
         self._transitions: dict[tuple[str, str], list[list[float]]] = {}
+        self._into: dict[tuple[str, str], list[list[float]]] = {}
 
     def emissions(self, features: Sequence[str]) -> list[float]:
         scores = [0.0] * len(self.roles)
@@ -77,6 +79,16 @@ class _Scorer:
             self._transitions[key] = table
         return table
 
+    def into(self, gap: str, old: str) -> list[list[float]]:
+        """``table[r][p]``: the pair score of role ``r`` after role ``p`` (no start row), for decoding."""
+        key = (gap, old)
+        table = self._into.get(key)
+        if table is None:
+            rows = self.transitions(gap, old)
+            table = [[rows[p][r] for p in range(len(self.roles))] for r in range(len(self.roles))]
+            self._into[key] = table
+        return table
+
 
 def _viterbi(
     scorer: _Scorer, evidence: Sequence[LineEvidence], emissions: Sequence[Sequence[float]]
@@ -87,10 +99,15 @@ def _viterbi(
     back: list[list[int]] = []
     states = range(count)
     for item, emit in zip(evidence[1:], emissions[1:], strict=True):
-        table = scorer.transitions(item.gap, item.old)
-        columns = [[delta[p] + table[p][r] for p in states] for r in states]
-        pointers = [max(states, key=column.__getitem__) for column in columns]
-        delta = [columns[r][pointers[r]] + emit[r] for r in states]
+        into = scorer.into(item.gap, item.old)
+        pointers = []
+        following = []
+        for r in states:
+            scores = list(map(add, delta, into[r]))
+            best = max(scores)
+            pointers.append(scores.index(best))  # the first best: ties go to the earlier role
+            following.append(best + emit[r])
+        delta = following
         back.append(pointers)
     state = max(states, key=lambda r: (delta[r], -r))
     path = [state]

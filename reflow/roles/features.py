@@ -19,15 +19,17 @@ Pair features (the previous line's role, with what lies between the two lines) a
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import regex
 
 from reflow.breaks import BreakRules, Decision, Gap
 from reflow.model import Line
-from reflow.ruleset import RuleSet
+from reflow.ruleset import Prefilter, RuleSet
 
 _BIGRAM = regex.compile(r"(?=([\p{Han}\p{L}\p{N}]{2}))")
 _DIGITS = regex.compile(r"\p{N}+")
@@ -62,8 +64,17 @@ def pair_features(previous: str, gap: str, old: str) -> tuple[str, str, str]:
     return f"prev={previous}", f"prev={previous}&{gap}", f"prev={previous}&old={old}"
 
 
+_Rule = TypeVar("_Rule")
+
+
+def _kept(group: Sequence[_Rule], start: int, may: set[int]) -> list[_Rule]:
+    """The rules of ``group`` (numbered from ``start``) that the prefilter left as candidates."""
+    return [rule for k, rule in enumerate(group, start) if k in may]
+
+
 class _Patterns:
-    """The rule set's patterns, compiled once, matched on the shadow copy of a line."""
+    """The rule set's patterns, compiled once, matched on the shadow copy of a line (a prefilter first
+    tells which can match at all: most lines of body text match none)."""
 
     def __init__(self, ruleset: RuleSet, rules: BreakRules) -> None:
         on = ruleset.enabled
@@ -76,36 +87,59 @@ class _Patterns:
         self.cues = [r for r in ruleset.cues if on(r.name)]
         self.headlines = ruleset.headlines
         self.punctuation = ruleset.punctuation
+        groups = (
+            self.line_markers,
+            self.glued_markers,
+            self.end_cues,
+            self.headings,
+            self.datelines,
+            self.cues,
+        )
+        every = [r.pattern for group in groups for r in group]
+        self.offsets = list(itertools.accumulate((len(group) for group in groups), initial=0))
+        self.prefilter = Prefilter([*every, self.headlines.cue, self.headlines.subtitle])
+        self.count = len(every)
 
     def features(self, text: str) -> list[str]:
         folded = self.shadow(text)
+        candidates = self.prefilter.candidates(folded)
+        if not candidates:
+            return []
         stripped = folded.strip()
         found: list[str] = []
-        if any(r.pattern.search(folded) for r in self.line_markers):
+        may = set(candidates)
+        at = self.offsets
+        line_markers = _kept(self.line_markers, at[0], may)
+        glued_markers = _kept(self.glued_markers, at[1], may)
+        end_cues = _kept(self.end_cues, at[2], may)
+        headings = _kept(self.headings, at[3], may)
+        datelines = _kept(self.datelines, at[4], may)
+        cues = _kept(self.cues, at[5], may)
+        if any(r.pattern.search(folded) for r in line_markers):
             found.append("marker")
-        if any(r.pattern.search(folded) for r in self.glued_markers):
+        if any(r.pattern.search(folded) for r in glued_markers):
             found.append("marker_glued")
-        for cue in self.end_cues:
+        for cue in end_cues:
             match = cue.pattern.search(folded)
             if match:
                 found.append("end_cue_line" if match.group().strip() == stripped else "end_cue_in")
                 break
         finished = self.punctuation.ends_paragraph(text)
-        for heading in self.headings:
+        for heading in headings:
             if heading.pattern.search(folded):
                 short = len(text) <= heading.max_length and not finished
                 found.append(f"heading:{heading.name.removeprefix('headings.')}" + ("" if short else ":long"))
-        for rule in self.datelines:
+        for rule in datelines:
             match = rule.pattern.match(folded)
             if match and match.group().strip():
                 rest = len(stripped) - len(match.group().strip())
                 found.append("dateline_line" if rest <= 2 else "dateline_start")
                 break
-        if self.headlines.cue.search(folded):
+        if self.count in may and self.headlines.cue.search(folded):
             found.append("headline_cue")
-        if self.headlines.subtitle.search(folded):
+        if self.count + 1 in may and self.headlines.subtitle.search(folded):
             found.append("subtitle_cue")
-        found.extend(f"cue:{r.name.removeprefix('cues.')}" for r in self.cues if r.pattern.search(folded))
+        found.extend(f"cue:{r.name.removeprefix('cues.')}" for r in cues if r.pattern.search(folded))
         return found
 
 
