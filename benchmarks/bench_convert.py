@@ -300,6 +300,24 @@ def profile_convert(data: bytes, ruleset_name: str, top: int) -> str:
     return out.getvalue()
 
 
+def naive(data: bytes) -> str:
+    """The baseline the speed targets are measured against, as a user would write it: read the lines,
+    strip them, join the lines of each blank-line separated block (no column, rules, structure or
+    provenance)."""
+    out: list[str] = []
+    block: list[str] = []
+    for line in data.decode("utf-8", "replace").splitlines():
+        stripped = line.strip()
+        if stripped:
+            block.append(stripped)
+        elif block:
+            out.append("".join(block))
+            block = []
+    if block:
+        out.append("".join(block))
+    return "\n".join(out) + "\n"
+
+
 def time_conversion(
     data: bytes, ruleset_name: str, formats: Sequence[str], repeat: int
 ) -> tuple[float, dict[str, float], dict[str, Any]]:
@@ -326,6 +344,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     dump = make_input(args.latin, args.sample, int(args.size_mb * MB), args.seed)
     data = dump.data
     convert_s, render_s, output = time_conversion(data, ruleset_name, formats, args.repeat)
+    naive_s, _joined = best_of(args.repeat, partial(naive, data))
     rss = max_rss_bytes()  # before tracemalloc, whose bookkeeping would inflate it
 
     traced = None
@@ -355,7 +374,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "paragraphs_generated": dump.paragraphs,
         },
         "output": output,
-        "seconds": {"convert": convert_s, "render": render_s},
+        "seconds": {"convert": convert_s, "render": render_s, "naive": naive_s},
+        "times_naive": {
+            f"convert+render {fmt}": (convert_s + seconds) / naive_s for fmt, seconds in render_s.items()
+        },
         "mb_per_s": {
             "convert": size / MB / convert_s,
             **{f"convert+render {fmt}": size / MB / (convert_s + s) for fmt, s in render_s.items()},
@@ -377,6 +399,7 @@ def table(result: dict[str, Any]) -> str:
     for fmt, seconds in sec["render"].items():
         rows.append((f"render {fmt}", seconds, inp["mb"] / seconds))
         rows.append((f"convert + render {fmt}", sec["convert"] + seconds, speed[f"convert+render {fmt}"]))
+    rows.append(("naive join (baseline)", sec["naive"], inp["mb"] / sec["naive"]))
     lines = [
         f"reflow benchmark: rule set {result['ruleset']}, best of {result['repeat']}, seed {result['seed']}",
         f"machine   {result['machine']}",
@@ -387,6 +410,8 @@ def table(result: dict[str, Any]) -> str:
         "",
         f"{'stage':<26}{'best s':>9}{'MB/s':>9}",
         *(f"{name:<26}{seconds:>9.3f}{mb_s:>9.2f}" for name, seconds, mb_s in rows),
+        "",
+        *(f"{name:<26}{ratio:>9.1f}x the naive join's time" for name, ratio in result["times_naive"].items()),
         "",
         f"peak memory  max RSS {mem['max_rss_bytes'] / 2**20:,.0f} MiB (getrusage, whole process)",
     ]

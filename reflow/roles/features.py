@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import sys
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -334,5 +335,6 @@ def evidence(
                 features.append(f"{name}>=0.3")
         if repeated[k]:
             features.append("repeats")
-        found.append(LineEvidence(index, tuple(dict.fromkeys(features)), gap, old))
+        # a page has a few thousand distinct feature names over many lines: one string object each
+        found.append(LineEvidence(index, tuple(dict.fromkeys(map(sys.intern, features))), gap, old))
     return found
