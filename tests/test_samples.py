@@ -25,11 +25,11 @@ def sample_document(ruleset: str = "zh-newspaper") -> Document:
 
 
 #: The pass-by-pass rules read the sample as its reader does. The default's line-role weights, fitted on
-#: the generated corpus, split three paragraphs at blank lines after full lines (418/420, 421/423 and
-#: 433/434): the corpus's pages, read by pdftotext with their bands interleaved, have more paragraph
-#: ends there than column breaks (docs/roles.md, "Known gaps").
+#: the generated corpus, split two paragraphs at blank lines after full lines (421/423 and 433/434):
+#: the corpus's pages have a new paragraph there about as often as a column break (docs/roles.md,
+#: "Known gaps").
 SPLITS_AT_COLUMN_BREAKS = pytest.mark.xfail(
-    strict=True, reason="the fitted weights split three paragraphs at column breaks of the sample"
+    strict=True, reason="the fitted weights split two paragraphs at column breaks of the sample"
 )
 BOTH = pytest.mark.parametrize(
     "ruleset", ["zh-passes", pytest.param("zh-newspaper", marks=SPLITS_AT_COLUMN_BREAKS)]

@@ -235,6 +235,16 @@ def _repeated(lines: Sequence[Line], texts: Sequence[str], rules: BreakRules) ->
     return [len(pages.get(key, ())) >= 2 for key in keys]
 
 
+def _page_style(ending: Sequence[str], gaps: Sequence[Gap]) -> str:
+    """How the page's blocks end: the share of lines above a blank line that end a sentence (a daily's
+    prose ends its paragraphs with a stop; notices and lists often do not)."""
+    above_blank = [ending[k] for k, gap in enumerate(gaps) if gap.blank_lines and not gap.page_break]
+    if len(above_blank) < 4:
+        return "style:few"
+    share = sum(end in ("end:terminal", "end:lead_in") for end in above_blank) / len(above_blank)
+    return "style:stops" if share >= 0.8 else "style:mixed" if share >= 0.5 else "style:open"
+
+
 def _side(gap: Gap | None, edge: str) -> str:
     """What separates a line from its neighbour on one side: the document's edge, a page break, blank
     lines or nothing."""
@@ -279,6 +289,7 @@ def evidence(
         f"{g[0] if g else 'w?'}&latin" if "latin" in shape else ""
         for g, shape in zip(geometry, shapes, strict=True)
     ]
+    style = _page_style(ending, gaps)
     for k, index in enumerate(content):
         above = gaps[k - 1] if k > 0 else None
         below = gaps[k] if k < last else None
@@ -319,6 +330,8 @@ def evidence(
         context = f"{_side(above, 'top')}|{_side(below, 'end')}"
         features.append(f"ctx:{context}&{shapes[k][-1]}&{ending[k]}")
         features.append(f"ctx:{context}&{geometry[k][0] if geometry[k] else 'w?'}")
+        if k > 0:  # how this page's text ends its paragraphs says what a blank line under a line means
+            features.append(f"{style}&{_side(above, 'top')}&prev:{conjunctions[k - 1]}")
         for side, neighbour in (("prev", k - 1), ("next", k + 1)):
             if 0 <= neighbour <= last:
                 features.extend(f"{side}:{name}" for name in geometry[neighbour] if name != "no_column")
