@@ -30,12 +30,13 @@ import time
 import tracemalloc
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 from reflow import BlockKind, Document, convert_bytes, load_ruleset
+from reflow.explain import format_log
 from reflow.render import FORMATS, render
 
 REPO = Path(__file__).resolve().parents[1]
@@ -233,6 +234,27 @@ def make_input(latin: bool, samples: Sequence[Path] | None, size: int, seed: int
     return build_dump(sources, wrap, widths, separator, size, seed, origin)
 
 
+SHAPES = ("page", "one-line", "one-paragraph")
+
+
+def reshape(dump: Dump, shape: str) -> Dump:
+    """The dump as the worst cases of the corpus-scale work: ``one-line`` has no line break at all (a
+    dump whose newlines were lost), ``one-paragraph`` no blank line, page break or sentence end (one
+    enormous hard-wrapped paragraph)."""
+    if shape == "page":
+        return dump
+    text = dump.data.decode("utf-8")
+    if shape == "one-line":
+        text = text.replace("\n", "").replace("\f", "") + "\n"
+    else:
+        lines = [line for line in text.replace("\f", "\n").split("\n") if line.strip()]
+        text = "\n".join(line.translate(_SENTENCE_ENDS) for line in lines) + "\n"
+    return replace(dump, data=text.encode("utf-8"), origin=f"{dump.origin}, reshaped: {shape}")
+
+
+_SENTENCE_ENDS = str.maketrans({"。": "，", "！": "，", "？": "，", ".": ",", "!": ",", "?": ","})
+
+
 # --- Measuring ------------------------------------------------------------------------------------
 
 
@@ -341,9 +363,13 @@ def time_conversion(
 def run(args: argparse.Namespace) -> dict[str, Any]:
     ruleset_name = args.rules or ("latin" if args.latin else "zh-newspaper")
     formats = list(FORMATS) if args.format == "all" else [args.format]
-    dump = make_input(args.latin, args.sample, int(args.size_mb * MB), args.seed)
+    dump = reshape(make_input(args.latin, args.sample, int(args.size_mb * MB), args.seed), args.shape)
     data = dump.data
     convert_s, render_s, output = time_conversion(data, ruleset_name, formats, args.repeat)
+    explain_s = None
+    if args.explain:
+        ruleset = load_ruleset(ruleset_name)
+        explain_s, _log = best_of(args.repeat, lambda: format_log(convert_bytes(data, ruleset)))
     naive_s, _joined = best_of(args.repeat, partial(naive, data))
     rss = max_rss_bytes()  # before tracemalloc, whose bookkeeping would inflate it
 
@@ -374,7 +400,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "paragraphs_generated": dump.paragraphs,
         },
         "output": output,
-        "seconds": {"convert": convert_s, "render": render_s, "naive": naive_s},
+        "shape": args.shape,
+        "seconds": {"convert": convert_s, "render": render_s, "naive": naive_s, "convert+explain": explain_s},
         "times_naive": {
             f"convert+render {fmt}": (convert_s + seconds) / naive_s for fmt, seconds in render_s.items()
         },
@@ -399,6 +426,8 @@ def table(result: dict[str, Any]) -> str:
     for fmt, seconds in sec["render"].items():
         rows.append((f"render {fmt}", seconds, inp["mb"] / seconds))
         rows.append((f"convert + render {fmt}", sec["convert"] + seconds, speed[f"convert+render {fmt}"]))
+    if sec.get("convert+explain") is not None:
+        rows.append(("convert + explain log", sec["convert+explain"], inp["mb"] / sec["convert+explain"]))
     rows.append(("naive join (baseline)", sec["naive"], inp["mb"] / sec["naive"]))
     lines = [
         f"reflow benchmark: rule set {result['ruleset']}, best of {result['repeat']}, seed {result['seed']}",
@@ -442,6 +471,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="PATH",
         help="sample page to build the input from (repeatable; default: the shared samples)",
     )
+    parser.add_argument(
+        "--shape",
+        choices=SHAPES,
+        default="page",
+        help="the dump as built (page), without line breaks, or as one paragraph",
+    )
+    parser.add_argument("--explain", action="store_true", help="also time conversion with the explain log")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     parser.add_argument("--no-tracemalloc", action="store_true", help="skip the (slow) tracemalloc run")
     parser.add_argument(
@@ -454,7 +490,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not path.is_file():
             parser.error(f"--sample {path}: no such file")
     if args.profile is not None:
-        dump = make_input(args.latin, args.sample, int(args.size_mb * MB), args.seed)
+        dump = reshape(make_input(args.latin, args.sample, int(args.size_mb * MB), args.seed), args.shape)
         rules = args.rules or ("latin" if args.latin else "zh-newspaper")
         print(profile_convert(dump.data, rules, args.profile))
         return 0
