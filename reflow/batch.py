@@ -27,7 +27,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import Any, BinaryIO, Final, Protocol
 
 import regex
 from tqdm import tqdm
@@ -540,7 +540,11 @@ class Summary:
 
 
 def run(batch: Plan, engine: Engine, progress: Progress) -> Summary:
-    """Convert the tasks of ``batch`` on ``engine``, writing outputs and the manifest into its OUTDIR."""
+    """Convert the tasks of ``batch`` on ``engine``, writing outputs and the manifest into its OUTDIR.
+
+    Memory does not grow with the number of inputs: each record goes to the journal as it comes, and
+    only where each record's line is (file, offset, length) is kept until the manifest is written.
+    """
     started = time.perf_counter()
     out = batch.outdir
     try:
@@ -550,28 +554,77 @@ def run(batch: Plan, engine: Engine, progress: Progress) -> Summary:
     _remove_stray_temporaries(out)
     summary = Summary(up_to_date=len(batch.done))
     # Records of other formats converted into the same folder earlier are kept too.
-    records = read_records(out)
-    records.update((_key(record), record) for record in batch.done)
+    where = _record_lines(out)
     sizes = {task.name: task.size for task in batch.tasks}
     progress.start(len(batch.tasks), sum(sizes.values()), len(batch.done))
     try:
-        with open(out / JOURNAL, "a", encoding="utf-8") as journal:
+        with open(out / JOURNAL, "ab") as journal:
+            if journal.tell() and not _ends_line(out / JOURNAL):
+                journal.write(b"\n")  # a killed run's torn last line: the next record starts a line
             for outcome in engine.map(batch.tasks):
                 record = _write(outcome, out)
-                journal.write(json.dumps(record, ensure_ascii=False) + "\n")
+                line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+                where[_key(record)] = (JOURNAL, journal.tell(), len(line))
+                journal.write(line)
                 journal.flush()
-                records[_key(record)] = record
                 _count(summary, record, progress)
                 progress.advance(outcome, sizes.get(record["input"], 0))
     finally:
         progress.close()
     manifest = out / MANIFEST
-    lines = [json.dumps(records[key], ensure_ascii=False) + "\n" for key in sorted(records)]
-    atomic_write(manifest, "".join(lines).encode("utf-8"))
+    _write_manifest(manifest, out, where)
     (out / JOURNAL).unlink(missing_ok=True)
     summary.manifest = str(manifest)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _record_lines(out: Path) -> dict[tuple[str, str], tuple[str, int, int]]:
+    """Where the records of earlier runs into ``out`` are, by (input, format): their file (the manifest,
+    then a killed run's journal, which wins), offset and length."""
+    where: dict[tuple[str, str], tuple[str, int, int]] = {}
+    for name in (MANIFEST, JOURNAL):
+        try:
+            with open(out / name, "rb") as stream:
+                offset = 0
+                for line in stream:
+                    at, offset = offset, offset + len(line)
+                    record = _parsed(line)
+                    if record is not None and line.endswith(b"\n"):
+                        where[_key(record)] = (name, at, len(line))
+        except OSError:
+            continue
+    return where
+
+
+def _ends_line(path: Path) -> bool:
+    with open(path, "rb") as stream:
+        stream.seek(-1, os.SEEK_END)
+        return stream.read(1) == b"\n"
+
+
+def _parsed(line: bytes) -> dict[str, Any] | None:
+    try:
+        record = json.loads(line.decode("utf-8", errors="replace"))
+    except ValueError:
+        return None  # the torn last line of a killed run
+    return record if isinstance(record, dict) and isinstance(record.get("input"), str) else None
+
+
+def _write_manifest(manifest: Path, out: Path, where: dict[tuple[str, str], tuple[str, int, int]]) -> None:
+    """The manifest, one record per (input, format) in sorted order, copied line by line from where
+    each record is (written atomically)."""
+
+    def copy(stream: BinaryIO) -> None:
+        with contextlib.ExitStack() as stack:
+            names = sorted({name for name, _offset, _length in where.values()})
+            sources = {name: stack.enter_context(open(out / name, "rb")) for name in names}
+            for key in sorted(where):
+                name, offset, length = where[key]
+                sources[name].seek(offset)
+                stream.write(sources[name].read(length))
+
+    atomic_write(manifest, copy)
 
 
 #: What :func:`reflow.io.atomic_write` names its temporary files: ``.<name>.<8 random characters>.tmp``.

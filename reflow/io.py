@@ -10,8 +10,9 @@ import contextlib
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 from reflow.render import FORMATS
 from reflow.ruleset import Problem, RuleFileError, RuleSet, load_ruleset
@@ -89,8 +90,9 @@ def same_file(first: str | Path, second: str | Path) -> bool:
         return os.path.abspath(first) == os.path.abspath(second)
 
 
-def atomic_write(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that the name only ever holds a complete file.
+def atomic_write(path: str | Path, data: bytes | Callable[[BinaryIO], None]) -> None:
+    """Write ``data`` (bytes, or a function that writes them to the stream it is given) to ``path`` so
+    that the name only ever holds a complete file.
 
     The bytes go to a temporary file in the same directory, are flushed to disk, and the temporary file
     is renamed over ``path`` (``os.replace`` is atomic on one file system). A run killed at any point
@@ -101,7 +103,10 @@ def atomic_write(path: str | Path, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            if isinstance(data, bytes):
+                stream.write(data)
+            else:
+                data(stream)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o666 & ~_UMASK)

@@ -295,6 +295,28 @@ def test_a_run_killed_mid_way_leaves_only_complete_outputs_and_resumes(tmp_path:
     assert not journal.exists()
 
 
+def test_a_journal_torn_by_a_kill_is_read_and_continued_on_a_line_of_its_own(tmp_path: Path) -> None:
+    """A run killed while writing a journal line leaves it torn: the next run skips it, starts its own
+    records on a new line, and the manifest has every input once, sorted, the earlier records kept."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a", "b", "c"):
+        (inputs / f"{name}.txt").write_text(f"第{name}版的文字。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["convert", str(inputs), "-o", str(out), "-q"]) == 0
+    records = manifest(out)
+    (out / MANIFEST).unlink()
+    kept = json.dumps(records[0], ensure_ascii=False)  # a.txt's record survives in the journal
+    (out / JOURNAL).write_text(kept + "\n" + kept[:40], encoding="utf-8")  # and b.txt's line was torn
+    (out / "b.xml").unlink()
+    (out / "c.xml").unlink()
+    assert main(["convert", str(inputs), "-o", str(out), "-q"]) == 0
+    again = manifest(out)
+    assert [r["input"] for r in again] == [str(inputs / f"{n}.txt") for n in ("a", "b", "c")]
+    assert again[0] == records[0] and all(r["status"] == "ok" for r in again)
+    assert not (out / JOURNAL).exists()
+
+
 # --- bad inputs in the middle of a batch -----------------------------------------------------------------
 
 
