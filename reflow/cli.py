@@ -176,6 +176,11 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument("--in-place", action="store_true", help="rewrite the weights in RULESET's file")
     fit.add_argument("--epochs", type=int, default=8, help="passes over the pages (default 8)")
     fit.add_argument("--seed", type=int, default=0, help="order of the pages in each pass (default 0)")
+    fit.add_argument(
+        "--warm",
+        action="store_true",
+        help="start from RULESET's own weights and adjust them to the pages (for a few pages of one paper)",
+    )
 
     diff = commands.add_parser(
         "diff",
@@ -308,7 +313,9 @@ def _fit(args: argparse.Namespace) -> int:
     ruleset = load_rules(args.ruleset)
     try:
         cases = training.find_cases([Path(c) for c in args.cases])
-        fitted = training.fit_cases(cases, ruleset, epochs=args.epochs, seed=args.seed, progress=True)
+        fitted = training.fit_cases(
+            cases, ruleset, epochs=args.epochs, seed=args.seed, progress=True, warm=args.warm
+        )
     except training.CaseError as error:
         raise UsageError(str(error)) from error
     if args.in_place:

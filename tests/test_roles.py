@@ -287,3 +287,22 @@ def test_a_subtitle_wrapped_across_a_blank_line_is_one_subtitle() -> None:
     assert _wrapped(lower, rest, rules)  # filled and longer: the rest of one title
     unfilled = StructureRules(load_ruleset("zh-newspaper"), source, [0, 7, 8, 22, 23], line_roles={})
     assert not _wrapped(lower, rest, unfilled)
+
+
+def test_a_warm_fit_adjusts_the_shipped_weights_instead_of_replacing_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--warm` starts from RULESET's weights: what no line of the pages shows (a law article) stays as
+    the shipped weights have it; a fit from nothing knows only the pages."""
+    shipped = load_ruleset("zh-newspaper").roles.weights
+    case = FIXTURES / "zh-hant-page"
+    warm, cold = tmp_path / "warm.toml", tmp_path / "cold.toml"
+    assert main(["rules", "fit", "zh-newspaper", str(case), "-o", str(warm), "--epochs", "2", "--warm"]) == 0
+    assert main(["rules", "fit", "zh-newspaper", str(case), "-o", str(cold), "--epochs", "2"]) == 0
+    capsys.readouterr()
+    warm_weights, cold_weights = load_ruleset(warm).roles.weights, load_ruleset(cold).roles.weights
+    assert warm_weights["para_start"]["cue:law_article"] == shipped["para_start"]["cue:law_article"]
+    assert "cue:law_article" not in cold_weights.get("para_start", {})
+    assert warm_weights != shipped  # the page moved some weights
+    text = (case / "input.txt").read_text("utf-8")
+    assert convert(text, load_ruleset(warm)).articles
