@@ -306,3 +306,13 @@ def test_a_warm_fit_adjusts_the_shipped_weights_instead_of_replacing_them(
     assert warm_weights != shipped  # the page moved some weights
     text = (case / "input.txt").read_text("utf-8")
     assert convert(text, load_ruleset(warm)).articles
+
+
+def test_the_fit_report_counts_weighted_pages_as_often_as_it_meets_them() -> None:
+    """A page of weight 3 is met three times an epoch: accuracies stay between 0 and 1, and the report
+    counts each line once."""
+    evidence = tuple(LineEvidence(k, (f"f{k % 2}",), "tight", "join") for k in range(4))
+    page = Page("p", evidence, ("para_start", "para_cont", "para_start", "para_cont"), weight=3)
+    _weights, report = fit([page], epochs=3)
+    assert report.lines == 4 and report.pages == 1
+    assert all(0.0 <= accuracy <= 1.0 for accuracy in report.epochs) and report.averaged == 1.0

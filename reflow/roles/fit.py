@@ -71,7 +71,8 @@ def fit(
     order = [index for index, page in enumerate(pages) for _ in range(page.weight)]
     shuffle = random.Random(seed)
     accuracy: list[float] = []
-    total = sum(len(p.roles) for p in pages)
+    lines = sum(len(p.roles) for p in pages)
+    total = sum(len(p.roles) * p.weight for p in pages)  # lines as the passes meet them: weighted
     for _epoch in range(epochs):
         shuffle.shuffle(order)
         right = 0
@@ -94,7 +95,7 @@ def fit(
         sum(g == p for g, p in zip(page.roles, best_sequence(page.evidence, weights), strict=True))
         for page in pages
     )
-    return weights, FitReport(tuple(accuracy), total, len(pages), right / max(1, total))
+    return weights, FitReport(tuple(accuracy), lines, len(pages), right / max(1, lines))
 
 
 def strongest(weights: Weights, count: int = 10) -> list[tuple[str, str, float]]:
