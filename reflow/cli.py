@@ -93,7 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     conv.add_argument(
         "--to",
         choices=FORMATS,
-        help="output format (default: from the -o extension .xml/.tei .html .json .jsonl .txt, else tei)",
+        type=_format_name,
+        help="output format (default: from the -o extension .xml/.tei .html .json .jsonl .txt, else tei); "
+        "the extensions' names work too (--to txt, --to xml)",
     )
     conv.add_argument(
         "--unit",
@@ -250,6 +252,16 @@ def _convert(args: argparse.Namespace) -> int:
     if args.explain:
         sys.stderr.write(outcome.log)
     return 0
+
+
+def _format_name(name: str) -> str:
+    """A format as ``--to`` takes it: its name, or the name of an extension that asks for it (``txt``)."""
+    if name in FORMATS:
+        return name
+    try:
+        return format_for_path(f"out.{name}") or name
+    except UsageError:
+        return name  # argparse then names the choices
 
 
 def _is_batch(args: argparse.Namespace) -> bool:

@@ -421,6 +421,16 @@ def test_unknown_output_format_is_an_argparse_error(small: Path, capsys: pytest.
     assert "reflow convert: error: argument --to: invalid choice: 'pdf'" in err
 
 
+@pytest.mark.parametrize(("alias", "name"), [("txt", "text"), ("xml", "tei"), ("htm", "html")])
+def test_to_takes_the_name_of_an_extension(
+    small: Path, alias: str, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["convert", small.name, "--to", alias]) == 0
+    by_alias = capsys.readouterr().out
+    assert main(["convert", small.name, "--to", name]) == 0
+    assert by_alias == capsys.readouterr().out != ""
+
+
 def test_a_command_is_required(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main([])
