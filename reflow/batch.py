@@ -484,20 +484,32 @@ def _up_to_date(task: Task, record: dict[str, Any], out: Path, rules_hash: str, 
 def read_records(out: Path) -> dict[tuple[str, str], dict[str, Any]]:
     """The records of earlier runs into ``out`` by (input, format): its manifest, then a killed run's
     journal (which wins)."""
-    records: dict[tuple[str, str], dict[str, Any]] = {}
+    return {_key(record): record for _name, _offset, _line, record in _stored_records(out)}
+
+
+def _stored_records(out: Path) -> Iterator[tuple[str, int, bytes, dict[str, Any]]]:
+    """Every readable record of earlier runs into ``out`` as (file, offset, line, record): the manifest's,
+    then a killed run's journal's. A line that is not a record (the torn last line of a killed run) is
+    skipped; lines are split at newlines only."""
     for name in (MANIFEST, JOURNAL):
         try:
-            lines = (out / name).read_text(encoding="utf-8", errors="replace").splitlines()
+            with open(out / name, "rb") as stream:
+                offset = 0
+                for line in stream:
+                    at, offset = offset, offset + len(line)
+                    record = _parsed(line)
+                    if record is not None:
+                        yield name, at, line, record
         except OSError:
             continue
-        for line in lines:
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue  # the torn last line of a killed run
-            if isinstance(record, dict) and isinstance(record.get("input"), str):
-                records[_key(record)] = record
-    return records
+
+
+def _parsed(line: bytes) -> dict[str, Any] | None:
+    try:
+        record = json.loads(line.decode("utf-8", errors="replace"))
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) and isinstance(record.get("input"), str) else None
 
 
 # --- Running -----------------------------------------------------------------------------------------------
@@ -580,35 +592,15 @@ def run(batch: Plan, engine: Engine, progress: Progress) -> Summary:
 
 
 def _record_lines(out: Path) -> dict[tuple[str, str], tuple[str, int, int]]:
-    """Where the records of earlier runs into ``out`` are, by (input, format): their file (the manifest,
-    then a killed run's journal, which wins), offset and length."""
-    where: dict[tuple[str, str], tuple[str, int, int]] = {}
-    for name in (MANIFEST, JOURNAL):
-        try:
-            with open(out / name, "rb") as stream:
-                offset = 0
-                for line in stream:
-                    at, offset = offset, offset + len(line)
-                    record = _parsed(line)
-                    if record is not None and line.endswith(b"\n"):
-                        where[_key(record)] = (name, at, len(line))
-        except OSError:
-            continue
-    return where
+    """Where the records of earlier runs into ``out`` are, by (input, format): their file, offset and
+    length (a killed run's journal wins over the manifest, as in :func:`read_records`)."""
+    return {_key(record): (name, at, len(line)) for name, at, line, record in _stored_records(out)}
 
 
 def _ends_line(path: Path) -> bool:
     with open(path, "rb") as stream:
         stream.seek(-1, os.SEEK_END)
         return stream.read(1) == b"\n"
-
-
-def _parsed(line: bytes) -> dict[str, Any] | None:
-    try:
-        record = json.loads(line.decode("utf-8", errors="replace"))
-    except ValueError:
-        return None  # the torn last line of a killed run
-    return record if isinstance(record, dict) and isinstance(record.get("input"), str) else None
 
 
 def _write_manifest(manifest: Path, out: Path, where: dict[tuple[str, str], tuple[str, int, int]]) -> None:
@@ -622,7 +614,10 @@ def _write_manifest(manifest: Path, out: Path, where: dict[tuple[str, str], tupl
             for key in sorted(where):
                 name, offset, length = where[key]
                 sources[name].seek(offset)
-                stream.write(sources[name].read(length))
+                line = sources[name].read(length)
+                stream.write(
+                    line if line.endswith(b"\n") else line + b"\n"
+                )  # a last line without its newline
 
     atomic_write(manifest, copy)
 

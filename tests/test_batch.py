@@ -317,6 +317,24 @@ def test_a_journal_torn_by_a_kill_is_read_and_continued_on_a_line_of_its_own(tmp
     assert not (out / JOURNAL).exists()
 
 
+def test_a_journal_record_that_lost_only_its_newline_counts_and_lands_in_the_manifest(tmp_path: Path) -> None:
+    """The planner skips the input whose record is complete but for its newline, so the manifest must
+    carry that record too (on a line of its own)."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a", "b"):
+        (inputs / f"{name}.txt").write_text(f"第{name}版的文字。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["convert", str(inputs), "-o", str(out), "-q"]) == 0
+    records = manifest(out)
+    (out / MANIFEST).unlink()
+    (out / JOURNAL).write_text(json.dumps(records[0], ensure_ascii=False), encoding="utf-8")  # no newline
+    (out / "b.xml").unlink()
+    assert main(["convert", str(inputs), "-o", str(out), "-q"]) == 0
+    assert manifest(out) == [records[0], *manifest(out)[1:]] and len(manifest(out)) == 2
+    assert (out / MANIFEST).read_bytes().count(b"\n") == 2
+
+
 # --- bad inputs in the middle of a batch -----------------------------------------------------------------
 
 
