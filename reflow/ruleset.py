@@ -125,6 +125,14 @@ def pattern_guard(timeout: float = PATTERN_TIMEOUT, limit: int = MAX_TIMEOUTS) -
         _GUARD.reset(token)
 
 
+def _time_limit(length: int) -> float:
+    """Seconds a pattern may take on ``length`` characters: the active guard's limit (``--regex-timeout``)
+    or the default, plus a little per character."""
+    guard = _GUARD.get()
+    base = guard.timeout if guard is not None else PATTERN_TIMEOUT
+    return base + length * SECONDS_PER_CHARACTER
+
+
 _BACKREFERENCE = regex.compile(r"\\[1-9]|\\g<|\(\?P=|\(\?[0-9R&]")
 
 
@@ -162,8 +170,7 @@ class Prefilter:
                 found.extend(members)
                 continue
             try:
-                limit = PATTERN_TIMEOUT + len(text) * SECONDS_PER_CHARACTER
-                hit = compiled.search(text, timeout=limit) is not None
+                hit = compiled.search(text, timeout=_time_limit(len(text))) is not None
             except TimeoutError:
                 hit = True
             if hit:
@@ -240,11 +247,6 @@ class RulePattern:
                 found, at = self._by_lines(string, at, end)
                 yield from found
 
-    def _limit(self, length: int) -> float:
-        guard = _GUARD.get()
-        base = guard.timeout if guard is not None else PATTERN_TIMEOUT
-        return base + length * SECONDS_PER_CHARACTER
-
     def _once(
         self, method: Callable[..., regex.Match[str] | None], string: str, pos: int, endpos: int | None
     ) -> regex.Match[str] | None:
@@ -252,7 +254,7 @@ class RulePattern:
         if guard is not None and guard.exhausted(self):
             return None
         end = len(string) if endpos is None else endpos
-        limit = self._limit(end - pos)
+        limit = _time_limit(end - pos)
         try:
             return method(string, pos, endpos, timeout=limit)
         except TimeoutError:
@@ -265,7 +267,7 @@ class RulePattern:
         Each chunk gets its own time limit: a long text is not one match, and must not be timed as one."""
         found: list[regex.Match[str]] = []
         try:
-            limit = self._limit(min(_SCAN_CHUNK, end - at))
+            limit = _time_limit(min(_SCAN_CHUNK, end - at))
             for match in self.compiled.finditer(string, at, end, timeout=limit):
                 found.append(match)
                 if match.end() - at >= _SCAN_CHUNK and match.end() > match.start():
@@ -282,7 +284,7 @@ class RulePattern:
                 return found, end + 1
             newline = string.find("\n", at, end)
             stop = end if newline == -1 else newline + 1
-            limit = self._limit(stop - at)
+            limit = _time_limit(stop - at)
             try:
                 found += self.compiled.finditer(string, at, stop, timeout=limit)
             except TimeoutError:
