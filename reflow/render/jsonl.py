@@ -75,16 +75,8 @@ def _runs(unit: TextUnit) -> list[list[int | None]]:
 
 
 def _part(unit: TextUnit) -> JsonObject:
-    return {
-        "block": clean(unit.block),
-        "role": unit.role,
-        "level": unit.level,
-        "text": clean(unit.text),
-        "offsets": _runs(unit),
-        "lines": list(unit.lines),
-        "page": unit.page,
-        "page_label": optional_text(unit.page_label),
-    }
+    """A block of an article record: its id and where its text stands."""
+    return {"block": clean(unit.block), **_placed(unit)}
 
 
 def _text_unit(unit: TextUnit) -> JsonObject:
@@ -94,6 +86,16 @@ def _text_unit(unit: TextUnit) -> JsonObject:
         "article": clean(unit.article),
         "block": clean(unit.block),
         "sentence": optional_text(unit.sentence),
+        **_placed(unit),
+        "in_block": list(unit.in_block),
+        "continued_from": optional_text(unit.continued_from),
+        "continues_on": optional_text(unit.continues_on),
+    }
+
+
+def _placed(unit: TextUnit) -> JsonObject:
+    """What every text unit says of itself, in record order: role, text and where it comes from."""
+    return {
         "role": unit.role,
         "level": unit.level,
         "text": clean(unit.text),
@@ -101,9 +103,6 @@ def _text_unit(unit: TextUnit) -> JsonObject:
         "lines": list(unit.lines),
         "page": unit.page,
         "page_label": optional_text(unit.page_label),
-        "in_block": list(unit.in_block),
-        "continued_from": optional_text(unit.continued_from),
-        "continues_on": optional_text(unit.continues_on),
     }
 
 
