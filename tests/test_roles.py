@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from reflow import convert
 from reflow.cli import main
+from reflow.model import Edit
 from reflow.roles.decoder import DECODED_ROLES, START, best_sequence, decisions
 from reflow.roles.features import LineEvidence, pair_features
 from reflow.roles.fit import Page, fit, weights_toml
@@ -219,8 +221,8 @@ def test_the_pass_reading_gives_a_glued_dateline_line_to_its_paragraph() -> None
 SAMPLE = FIXTURES / "zh-daily-2020-11-23" / "input.txt"
 
 
-def _rules_of(document_edits: object) -> set[str]:
-    return {e.rule.split(".")[0] for e in document_edits}  # type: ignore[attr-defined]
+def _rules_of(document_edits: Iterable[Edit]) -> set[str]:
+    return {e.rule.split(".")[0] for e in document_edits}
 
 
 def test_the_default_decodes_roles_and_zh_passes_does_not() -> None:
