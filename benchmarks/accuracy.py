@@ -33,7 +33,7 @@ from reflow.render.json import render_json
 
 DEFAULT_RULESET = "zh-newspaper"
 #: The [layout] keys of case.toml reported by default (``--by`` chooses others), in this order.
-DIMENSIONS = ("columns", "setting", "headline", "interleaved", "engine", "script", "family")
+DIMENSIONS = ("content", "columns", "setting", "headline", "interleaved", "engine", "script", "family")
 MB = 1_000_000
 
 

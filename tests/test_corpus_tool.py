@@ -182,3 +182,30 @@ def test_the_slice_is_there() -> None:
         for case in cases
     }
     assert engines == {"reportlab", "xelatex"}
+
+
+def test_the_prose_articles_parse_and_go_to_every_split_by_document() -> None:
+    """The news articles written for the corpus (tools/corpus/prose/) have headlines and paragraphs,
+    never repeat a paragraph, and are split by article apart from the notices, so dev and test see news."""
+    articles = sources.load_prose(ROOT / "tools" / "corpus" / "prose")
+    assert len(articles) >= 40
+    assert all(a.headline and any(kind == "paragraph" for kind, _ in a.body) for a in articles)
+    texts = [text for a in articles for _, text in a.body]
+    assert len(texts) == len(set(texts))
+    splits = plan.split_documents(["2024-10-01", "2024-10-02"], 5, [a.doc_id for a in articles])
+    assert {splits[a.doc_id] for a in articles} == {"train", "dev", "test"}
+
+
+def test_a_prose_file_that_is_not_in_the_format_is_refused() -> None:
+    with pytest.raises(ValueError, match="not a 引题/主题/副题 line"):
+        sources.parse_prose("标题：新桥通车\n\n大桥今天通车。\n", "x")
+    with pytest.raises(ValueError, match="no paragraph"):
+        sources.parse_prose("主题：新桥通车\n\n## 工期\n", "x")
+
+
+def test_news_pages_are_a_share_of_every_split_and_leave_the_other_choices_alone() -> None:
+    plans = plan.make_plans(600, 200, 11)
+    for split in ("train", "dev", "test"):
+        contents = {p.content for p in plans if p.split == split}
+        assert {"news", "notices"} <= contents, split
+    assert all((p.content == "digest") == p.digest for p in plans)

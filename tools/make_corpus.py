@@ -28,10 +28,11 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from corpus.build import Sources, build_case  # noqa: E402
 from corpus.plan import CasePlan, plan_stream, split_documents, take_pages  # noqa: E402
-from corpus.sources import load_nanna, load_sample  # noqa: E402
+from corpus.sources import load_nanna, load_prose, load_sample  # noqa: E402
 
 NANNA = ROOT.parent / "shared" / "corpus" / "nanna-2024"
 SAMPLE_GOLD = ROOT / "fixtures" / "zh-daily-2020-11-23" / "expected.json"
+PROSE = ROOT / "tools" / "corpus" / "prose"
 SEED = 20241201
 
 _SOURCES: Sources | None = None
@@ -39,8 +40,9 @@ _SOURCES: Sources | None = None
 
 def load_sources(seed: int) -> Sources:
     docs = {d.doc_id: d for d in load_nanna(NANNA)}
-    splits = split_documents(list(docs), seed)
-    return Sources(docs, load_sample(SAMPLE_GOLD), splits)
+    prose = load_prose(PROSE)
+    splits = split_documents(list(docs), seed, [a.doc_id for a in prose])
+    return Sources(docs, load_sample(SAMPLE_GOLD) + prose, splits)
 
 
 def _init(seed: int) -> None:

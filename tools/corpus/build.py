@@ -36,11 +36,14 @@ SCRIPT_CONFIGS = ("s2tw", "s2twp")
 @dataclass
 class Sources:
     docs: dict[str, SourceDoc]
-    sample: list[SampleArticle]
+    sample: list[SampleArticle]  # the sample page's articles and the prose articles
     splits: dict[str, str]
 
     def for_split(self, split: str) -> list[SourceDoc]:
         return [d for doc_id, d in sorted(self.docs.items()) if self.splits[doc_id] == split]
+
+    def articles_for(self, split: str) -> list[SampleArticle]:
+        return [a for a in self.sample if self.splits[a.doc_id] == split]
 
 
 class Dropped(Exception):
@@ -63,18 +66,20 @@ def choose_stories(plan: CasePlan, sources: Sources, grammar: Grammar, count: in
     stories: list[Story] = []
     seen: set[str] = set()  # no text twice on a case: the gold must be unambiguous
     law_done = False
-    samples = list(sources.sample)
+    samples = sources.articles_for(plan.split)
     rng.shuffle(samples)
+    news = plan.content == "news"
     attempts = 0
     while len(stories) < count and attempts < count * 20:
         attempts += 1
         key = f"a{len(stories)}"
         roll = rng.random()
-        if plan.split == "train" and roll < 0.08 and samples:
+        if samples and (roll < 0.08 or (news and rng.random() < 0.8)):
             article = samples.pop()
             story = sample_story(key, article)
-            cut = rng.randint(6, 14)
-            story = replace(story, body=story.body[:cut])
+            if article.dateline is None:  # a prose article: the grammar dresses it like a notice
+                story = dress(grammar, story)
+            story = replace(story, body=story.body[: rng.randint(3, 14)])
         elif roll < 0.11 and not law_done:
             story = law_story(grammar, key)
             law_done = True
@@ -219,6 +224,7 @@ def build_case(plan: CasePlan, sources: Sources, out: Path, keep: Path | None = 
         record["seconds"] = round(time.monotonic() - started, 2)
         return record
     dump, gold, roles, inter, layout, description, used = result
+    layout = {**layout, "content": plan.content}
     write_case(folder, plan, dump, gold, roles, inter, layout, description, used)
     record["seconds"] = round(time.monotonic() - started, 2)
     record.update(

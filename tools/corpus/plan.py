@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 
 __all__ = ["CasePlan", "family_id", "held_out", "make_plans", "plan_stream", "split_documents", "take_pages"]
@@ -24,6 +24,8 @@ RL_COLUMNS = (3, 4, 5, 6, 7, 8)
 XE_COLUMNS = (2, 3, 4, 5)
 HEADLINES = ("above", "beside", "below", "inside", "mixed")
 XE_HEADLINES = ("above", "below", "beside")
+#: share of the non-digest pages set mostly with news articles (tools/corpus/prose/) instead of notices
+NEWS_SHARE = 0.45
 # (engine, columns, headline) combinations only the test split sees
 HELD_OUT = {
     ("reportlab", 5, "below"),
@@ -45,14 +47,17 @@ def held_out(engine: str, columns: int, headline: str) -> bool:
     return (engine, columns, headline) in HELD_OUT
 
 
-def split_documents(doc_ids: list[str], seed: int) -> dict[str, str]:
-    """Nanna issues shuffled into 70% train, 15% dev, 15% test; the sample always in train."""
-    ids = sorted(doc_ids)
-    random.Random(seed).shuffle(ids)
-    n = len(ids)
-    cut1, cut2 = round(n * 0.7), round(n * 0.85)
-    out = {doc: "train" for doc in ids[:cut1]} | {doc: "dev" for doc in ids[cut1:cut2]}
-    out |= {doc: "test" for doc in ids[cut2:]}
+def split_documents(doc_ids: list[str], seed: int, prose_ids: Sequence[str] = ()) -> dict[str, str]:
+    """Nanna issues, and apart from them the prose articles, shuffled into 70% train, 15% dev, 15% test;
+    the sample always in train."""
+    out: dict[str, str] = {}
+    for group in (doc_ids, prose_ids):
+        ids = sorted(group)
+        random.Random(seed).shuffle(ids)
+        n = len(ids)
+        cut1, cut2 = round(n * 0.7), round(n * 0.85)
+        out |= {doc: "train" for doc in ids[:cut1]} | {doc: "dev" for doc in ids[cut1:cut2]}
+        out |= {doc: "test" for doc in ids[cut2:]}
     out["zh-daily-2020-11-23"] = "train"
     return out
 
@@ -69,6 +74,7 @@ class CasePlan:
     pages: int
     digest: bool
     seed: int
+    content: str = "notices"  # what the stories are: news (mostly prose articles), notices, digest
 
     @property
     def family(self) -> str:
@@ -107,8 +113,21 @@ def plan_stream(engine: str, seed: int) -> Iterator[CasePlan]:
         setting = rng.choice(("solid", "gaps"))
         script = "hant" if rng.random() < 0.25 else "hans"
         seed_n = rng.randrange(1 << 30)
+        # drawn apart, so that adding the news pages left every other choice of the stream as it was
+        news = random.Random(f"{seed_n}-content").random() < NEWS_SHARE
+        content = "digest" if digest else "news" if news else "notices"
         yield CasePlan(
-            f"{prefix}-{n:05d}", split, engine, columns, headline, setting, script, pages, digest, seed_n
+            f"{prefix}-{n:05d}",
+            split,
+            engine,
+            columns,
+            headline,
+            setting,
+            script,
+            pages,
+            digest,
+            seed_n,
+            content,
         )
 
 

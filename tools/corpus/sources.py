@@ -23,8 +23,10 @@ __all__ = [
     "SourceSection",
     "clean_inline",
     "load_nanna",
+    "load_prose",
     "load_sample",
     "parse_nanna",
+    "parse_prose",
 ]
 
 _HAN = r"\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
@@ -178,10 +180,14 @@ def load_nanna(folder: Path) -> list[SourceDoc]:
 
 @dataclass(frozen=True)
 class SampleArticle:
+    """A news article: the sample page's two (with their dateline) and the prose written for the corpus."""
+
     headline: str | None
     subheadline: str | None
     dateline: str | None
     body: tuple[tuple[str, str], ...]  # (paragraph|heading, text)
+    kicker: str | None = None
+    doc_id: str = "zh-daily-2020-11-23"
 
 
 def load_sample(expected: Path) -> list[SampleArticle]:
@@ -192,3 +198,48 @@ def load_sample(expected: Path) -> list[SampleArticle]:
         body = tuple((block["type"], block["text"]) for block in article["blocks"])
         out.append(SampleArticle(article["headline"], article["subheadline"], article["dateline"], body))
     return out
+
+
+_FIELDS = {"引题": "kicker", "主题": "headline", "副题": "subheadline"}
+
+
+def parse_prose(text: str, doc_id: str) -> SampleArticle:
+    """One article of ``tools/corpus/prose/``: ``引题：`` / ``主题：`` / ``副题：`` lines, then blocks
+    parted by blank lines, ``## `` blocks section headings and the rest paragraphs.
+
+    >>> a = parse_prose("主题：新桥通车\\n副题：——两岸通\\n\\n大桥通车。\\n\\n## 工期\\n\\n三年。\\n", "x")
+    >>> a.headline, a.subheadline, a.kicker
+    ('新桥通车', '——两岸通', None)
+    >>> a.body
+    (('paragraph', '大桥通车。'), ('heading', '工期'), ('paragraph', '三年。'))
+    """
+    fields: dict[str, str] = {}
+    blocks: list[tuple[str, str]] = []
+    head, _, rest = text.strip().partition("\n\n")
+    for line in head.splitlines():
+        key, sep, value = line.partition("：")
+        if not sep or key not in _FIELDS or not value.strip():
+            raise ValueError(f"{doc_id}: not a 引题/主题/副题 line: {line!r}")
+        fields[_FIELDS[key]] = value.strip()
+    if "headline" not in fields:
+        raise ValueError(f"{doc_id}: no 主题 line")
+    for block in rest.split("\n\n"):
+        block = block.strip()
+        if not block:
+            continue
+        if "\n" in block:
+            raise ValueError(f"{doc_id}: a block of several lines: {block[:30]!r}")
+        if block.startswith("## "):
+            blocks.append(("heading", block[3:].strip()))
+        else:
+            blocks.append(("paragraph", block))
+    if not any(kind == "paragraph" for kind, _ in blocks):
+        raise ValueError(f"{doc_id}: no paragraph")
+    return SampleArticle(
+        fields["headline"], fields.get("subheadline"), None, tuple(blocks), fields.get("kicker"), doc_id
+    )
+
+
+def load_prose(folder: Path) -> list[SampleArticle]:
+    """Every article of the folder, in name order (the file stem is the source document's id)."""
+    return [parse_prose(path.read_text(encoding="utf-8"), path.stem) for path in sorted(folder.glob("*.md"))]

@@ -240,14 +240,15 @@ def sample_story(key: str, article: SampleArticle) -> Story:
         key,
         article.headline,
         _sample_body(article),
+        kicker=article.kicker,
         subheadline=article.subheadline,
         dateline=article.dateline,
-        sources=("zh-daily-2020-11-23",),
+        sources=(article.doc_id,),
     )
 
 
 def _sample_body(article: SampleArticle) -> tuple[Block, ...]:
-    body = [Block(kind, text, 1) for kind, text in article.body]
+    body = [Block(kind, text, 2 if text.startswith("（") else 1) for kind, text in article.body]
     if article.dateline and body and body[0].kind == "paragraph":
         body[0] = replace(body[0], lead=article.dateline + " ")
     return tuple(body)
