@@ -501,6 +501,8 @@ class HeadlineRules:
     subhead_max_length: int
     kicker_first: bool
     prefer: HeadlinePreference
+    reach: int
+    skip_cost: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -1051,6 +1053,17 @@ _SPEC: dict[str, _Table] = {
                 _Choice(get_args(HeadlinePreference)),
                 "Attach a stack to the article it overlaps most, or always to the previous/next one.",
                 "overlap",
+            ),
+            "reach": _Key(
+                _Number(0, None, whole=True),
+                "With prefer = overlap: how many articles past its place in text order a stack may go to.",
+                2,
+            ),
+            "skip_cost": _Key(
+                _Number(0, None),
+                "With prefer = overlap: what each article away from that place costs against the share of "
+                "the stack's words found in the article.",
+                0.1,
             ),
         },
         merge="keys",

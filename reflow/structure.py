@@ -28,7 +28,7 @@ import regex
 from reflow import pieces as cutter
 from reflow.model import Article, Block, BlockKind, Edit, Jump, Piece
 from reflow.roles.decoder import RoleDecision
-from reflow.ruleset import RuleSet
+from reflow.ruleset import HeadlineRules, RuleSet
 from reflow.shadow import Shadow
 
 _HAN_BIGRAM = regex.compile(r"(?=(\p{Han}\p{Han}))")
@@ -486,21 +486,49 @@ def _overlap(stack: Stack, segment: _Segment, words: dict[int, set[str]]) -> flo
     return len(head & words[key]) / len(head)
 
 
-def _attach_and_build(
-    sequence: Sequence[_Segment | Stack], rules: StructureRules, edits: list[Edit]
-) -> list[Article]:
-    prefer = rules.ruleset.headlines.prefer
-    options: list[tuple[float, int, int, int]] = []  # (score, side preference, stack index, segment index)
-    words: dict[int, set[str]] = {}
+def _attach_options(
+    sequence: Sequence[_Segment | Stack], headlines: HeadlineRules, words: dict[int, set[str]]
+) -> list[tuple[float, int, int, int]]:
+    """(score, side, stack index, segment index) of every article a stack may head.
+
+    With ``prefer = "overlap"`` pdftotext's habit of printing the titles of two or three stories
+    together, above (or under) their bodies, is read in text order: the m-th stack of a run of k goes
+    to the m-th article after the run, or the (k-m)-th before it, and word overlap can overrule that
+    at a cost of ``skip_cost`` for each article it moves away from that place, up to ``reach`` articles
+    away. ``"next"``/``"previous"`` keep to the article right after/before the stack."""
+    prefer = headlines.prefer
+    segments = [j for j, item in enumerate(sequence) if isinstance(item, _Segment)]
+    options: list[tuple[float, int, int, int]] = []
+    run_start = 0
     for i, item in enumerate(sequence):
         if not isinstance(item, Stack):
             continue
-        for j, side in ((i - 1, 0), (i + 1, 1)):
-            if 0 <= j < len(sequence) and isinstance(sequence[j], _Segment):
+        if i == 0 or not isinstance(sequence[i - 1], Stack):
+            run_start = i
+        run_end = i
+        while run_end + 1 < len(sequence) and isinstance(sequence[run_end + 1], Stack):
+            run_end += 1
+        m, k = i - run_start, run_end - run_start + 1
+        after = [j for j in segments if j > i]
+        before = [j for j in segments if j < i][::-1]
+        if prefer != "overlap":
+            near = after[:1] if prefer == "next" else before[:1]
+            side = 1 if prefer == "next" else 0
+            options.extend((0.0, side, i, j) for j in near)
+            continue
+        for side, targets, place in ((1, after, m), (0, before, k - 1 - m)):
+            for r, j in enumerate(targets[: place + headlines.reach + 1]):
                 segment = sequence[j]
                 assert isinstance(segment, _Segment)
-                if prefer == "overlap" or (prefer == "next") == (side == 1):
-                    options.append((_overlap(item, segment, words), side, i, j))
+                cost = headlines.skip_cost * abs(r - place)
+                options.append((_overlap(item, segment, words) - cost, side, i, j))
+    return options
+
+
+def _attach_and_build(
+    sequence: Sequence[_Segment | Stack], rules: StructureRules, edits: list[Edit]
+) -> list[Article]:
+    options = _attach_options(sequence, rules.ruleset.headlines, {})
     options.sort(key=lambda o: (-o[0], -o[1], o[2]))
     stack_of: dict[int, int] = {}
     taken: set[int] = set()

@@ -7,6 +7,7 @@ promise), not against reflow's current output, so they stay valid when the passe
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from reflow import Document, convert, load_ruleset
 from reflow.decode import decode
 from reflow.render import render
 from reflow.render._escape import markup_attr, markup_text
+from reflow.ruleset import RuleSet
 from reflow.stages import BREAK_PASSES
 from tests.strategies import HAN
 
@@ -238,3 +240,43 @@ def test_a_column_break_after_a_line_short_only_by_measuring_slack_is_healed() -
     assert body_texts(document) == ["".join(column + rest)]
     (healed,) = [e for e in document.edits if e.action == "heal-column-break"]
     assert (healed.first_line, healed.last_line, healed.rule) == (6, 8, "breaks.column_break")
+
+
+# Two stories whose titles pdftotext printed together, above both bodies (the bodies as narrow columns, so
+# that the page is long enough for the line-role decoder of the default rules).
+_BRIDGE_STACK = "长江新桥通车\n——两岸往来从此只需一小时\n"
+_FARM_STACK = "春耕备耕有序推进\n——各地农资供应总体充足\n"
+_BRIDGE = (
+    "本报南京3月4日电（记者 王伟）\n长江新桥今天正式通车，两岸往来\n从此只需一小时。新桥全长十二公\n"
+    "里，通车后每天可通行车辆五万辆\n次。大桥建设历时四年。\n"
+)
+_FARM = (
+    "本报北京3月4日电（记者 韩晓东）\n眼下，春耕备耕由南向北陆续展开，\n各地农资供应总体充足。农业农村\n"
+    "部门说，化肥、种子储备比去年同\n期略有增加。\n"
+)
+
+
+def _heads(text: str, ruleset: RuleSet) -> list[tuple[str | None, str]]:
+    return [
+        (a.headline.text if a.headline else None, a.blocks[0].text[:4] if a.blocks else "")
+        for a in convert(text, ruleset).articles
+    ]
+
+
+@pytest.mark.parametrize(
+    "first, second", [(_BRIDGE_STACK, _FARM_STACK), (_FARM_STACK, _BRIDGE_STACK)], ids=["in-order", "crossed"]
+)
+def test_titles_printed_together_go_to_their_own_bodies(first: str, second: str) -> None:
+    """Each stack of a run goes to the body at its place in text order, or to the one it shares words with."""
+    text = first + "\n" + second + "\n" + _BRIDGE + "\n" + _FARM
+    expected = [("长江新桥通车", "长江新桥"), ("春耕备耕有序推进", "眼下，春")]
+    assert _heads(text, load_ruleset("zh-newspaper")) == expected
+
+
+def test_reach_zero_keeps_the_stacks_of_a_run_at_their_place() -> None:
+    """``reach = 0``: word overlap may not move a stack past its place; the title the other one took
+    stands alone."""
+    rules = load_ruleset("zh-newspaper")
+    rules = dataclasses.replace(rules, headlines=dataclasses.replace(rules.headlines, reach=0))
+    text = _FARM_STACK + "\n" + _BRIDGE_STACK + "\n" + _BRIDGE + "\n" + _FARM
+    assert _heads(text, rules) == [("春耕备耕有序推进", ""), ("长江新桥通车", "长江新桥"), (None, "眼下，春")]
