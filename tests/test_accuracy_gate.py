@@ -1,7 +1,7 @@
 """Regression gate: accuracy floors on the committed slice of the generated corpus (corpus/slice/).
 
-The slice is 28 cases of the dev split (both engines, 2-8 columns, every headline placement; see
-corpus/README.md). The floors sit a little below what was measured when they were set (see the
+The slice is 26 cases of the dev split (both engines, 2-8 columns, every headline placement, news and
+notices; see corpus/README.md). The floors sit a little below what was measured when they were set (see the
 README's accuracy table); they catch a regression, they are not the target. The test split is never
 scored here.
 """
@@ -19,16 +19,16 @@ SLICE = sorted(str(case) for case in (ROOT / "corpus" / "slice" / "dev").iterdir
 
 FLOORS = {
     # the pass-by-pass rules, as the fixtures shaped them
-    "zh-passes": {"bnd-F1": 0.48, "exact": 0.18, "art-B3": 0.62, "chr-F1": 0.98},
+    "zh-passes": {"bnd-F1": 0.55, "exact": 0.25, "art-B3": 0.69, "chr-F1": 0.98},
     # the default: the line-role decoder with fitted weights
     "zh-newspaper": {
-        "bnd-F1": 0.73,
-        "exact": 0.42,
-        "hdg-F1": 0.49,
-        "headl": 0.30,
-        "stack": 0.24,
-        "art-B3": 0.76,
-        "jumps": 0.60,
+        "bnd-F1": 0.68,
+        "exact": 0.36,
+        "hdg-F1": 0.42,
+        "headl": 0.26,
+        "stack": 0.22,
+        "art-B3": 0.74,
+        "jumps": 0.56,
         "chr-F1": 0.99,
     },
 }

@@ -18,6 +18,7 @@ import math
 import shutil
 import sys
 import time
+import tomllib
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -134,12 +135,16 @@ def write_splits(
 
 
 def make_slice(source: Path, target: Path, pages: int) -> int:
-    """Copy dev cases, both engines in turn and new families first, short cases first, until ``pages``."""
+    """Copy dev cases, both engines in turn, new families first and news and notices in turn, short
+    cases first, until ``pages``."""
     data = json.loads((source / "splits.json").read_text(encoding="utf-8"))
     dev = sorted(
         (r for r in data["records"] if r["split"] == "dev" and "dropped" not in r),
         key=lambda r: (r["pages"], r["case"]),
     )
+    for r in dev:
+        with (source / "dev" / r["case"] / "case.toml").open("rb") as handle:
+            r["content"] = tomllib.load(handle)["layout"].get("content")
     by_engine = {engine: [r for r in dev if r["engine"] == engine] for engine in ("reportlab", "xelatex")}
     chosen: list[dict[str, Any]] = []
     families: set[str] = set()
@@ -148,7 +153,10 @@ def make_slice(source: Path, target: Path, pages: int) -> int:
         for pool in by_engine.values():
             if not pool or total >= pages:
                 continue
-            pick = next((r for r in pool if r["family"] not in families), pool[0])
+            # a new family, and news and notices in turn (the news pages are what real dailies look like)
+            last = chosen[-1].get("content") if chosen else None
+            fresh = [r for r in pool if r["family"] not in families] or pool
+            pick = next((r for r in fresh if r.get("content") != last), fresh[0])
             pool.remove(pick)
             chosen.append(pick)
             families.add(pick["family"])
