@@ -177,7 +177,14 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument("-o", "--output", metavar="FILE", help="the rule file to write")
     where.add_argument("--in-place", action="store_true", help="rewrite the weights in RULESET's file")
     fit.add_argument("--epochs", type=int, default=8, help="passes over the pages (default 8)")
-    fit.add_argument("--seed", type=int, default=0, help="order of the pages in each pass (default 0)")
+    fit.add_argument(
+        "--seed",
+        type=int,
+        nargs="+",
+        default=[0],
+        metavar="SEED",
+        help="order of the pages in each pass (default 0); several seeds: one fit per seed, weights averaged",
+    )
     fit.add_argument(
         "--warm",
         action="store_true",
@@ -326,7 +333,7 @@ def _fit(args: argparse.Namespace) -> int:
     try:
         cases = training.find_cases([Path(c) for c in args.cases])
         fitted = training.fit_cases(
-            cases, ruleset, epochs=args.epochs, seed=args.seed, progress=True, warm=args.warm
+            cases, ruleset, epochs=args.epochs, seeds=args.seed, progress=True, warm=args.warm
         )
     except training.CaseError as error:
         raise UsageError(str(error)) from error

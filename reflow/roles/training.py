@@ -22,7 +22,7 @@ from reflow.decode import decode
 from reflow.goldalign import line_roles
 from reflow.pipeline import read_page
 from reflow.roles.decoder import DECODED_ROLES
-from reflow.roles.fit import FitReport, Page, fit, strongest, weights_toml
+from reflow.roles.fit import FitReport, Page, fit_seeds, strongest, weights_toml
 from reflow.ruleset import RuleSet
 
 #: The fitted weights of a rule file stand between these two lines (``--in-place`` rewrites them).
@@ -105,11 +105,12 @@ def fit_cases(
     ruleset: RuleSet,
     *,
     epochs: int = 8,
-    seed: int = 0,
+    seeds: Sequence[int] = (0,),
     progress: bool = False,
     warm: bool = False,
 ) -> Fitted:
-    """Fit role weights for ``ruleset`` on the case folders (deterministic for the same cases and seed).
+    """Fit role weights for ``ruleset`` on the case folders (deterministic for the same cases and seeds;
+    several seeds: one fit per seed, their weights averaged).
 
     ``warm`` starts from the rule set's own weights: a few corrected pages of one paper then adjust
     what the shipped weights learned from many pages, instead of replacing it with what ten pages show.
@@ -119,7 +120,8 @@ def fit_cases(
         pages.append(training_page(case, ruleset))
         if progress and (number % 100 == 0 or number == len(cases)):
             print(f"read {number}/{len(cases)} cases", file=sys.stderr)
-    weights, report = fit(pages, epochs=epochs, seed=seed, initial=ruleset.roles.weights if warm else None)
+    initial = ruleset.roles.weights if warm else None
+    weights, report = fit_seeds(pages, epochs=epochs, seeds=seeds, initial=initial)
     return Fitted(weights, report, tuple(str(c) for c in sorted(cases)))
 
 
@@ -129,6 +131,7 @@ def section(fitted: Fitted) -> str:
     header = [
         f"Fitted on {fitted.report.pages} pages ({fitted.report.lines} lines); line accuracy on them by "
         f"epoch: {accuracy}; {fitted.report.averaged:.4f} with these (averaged) weights.",
+        *_seeds_line(fitted.report),
         "A positive weight favours the role for a line with the feature; pair features (prev=...) weigh the",
         "role of the line before. Features are described in docs/roles.md.",
     ]
@@ -147,6 +150,13 @@ def rule_file(fitted: Fitted, *, name: str, extends: str) -> str:
         f"description = {json.dumps(description, ensure_ascii=False)}\n"
         f"extends = {json.dumps(extends, ensure_ascii=False)}\n\n" + section(fitted)
     )
+
+
+def _seeds_line(report: FitReport) -> list[str]:
+    if len(report.seeds) == 1:
+        return []
+    seeds = ", ".join(str(s) for s in report.seeds)
+    return [f"The mean of {len(report.seeds)} fits, the pages met in the orders of seeds {seeds}."]
 
 
 def replace_section(text: str, fitted: Fitted) -> str:
@@ -168,7 +178,8 @@ def summary(fitted: Fitted, count: int = 10) -> Iterable[str]:
     """Lines telling what the fit learned: accuracy by epoch and the strongest weights."""
     yield f"fitted on {fitted.report.pages} pages, {fitted.report.lines} lines"
     epochs = " ".join(f"{a:.3f}" for a in fitted.report.epochs)
-    yield f"line accuracy on the training pages by epoch: {epochs}"
+    fits = f" (mean of {len(fitted.report.seeds)} fits)" if len(fitted.report.seeds) > 1 else ""
+    yield f"line accuracy on the training pages by epoch{fits}: {epochs}"
     yield f"line accuracy on the training pages with the averaged weights: {fitted.report.averaged:.4f}"
     yield f"the {count} strongest weights:"
     for role, feature, weight in strongest(fitted.weights, count):
