@@ -209,3 +209,18 @@ def test_news_pages_are_a_share_of_every_split_and_leave_the_other_choices_alone
         contents = {p.content for p in plans if p.split == split}
         assert {"news", "notices"} <= contents, split
     assert all((p.content == "digest") == p.digest for p in plans)
+
+
+def test_half_the_digests_set_item_titles_in_the_body_size() -> None:
+    """Titles in the body's size are printed by pdftotext in the flow of the text under them (no blank
+    line), the way the real digests glue them to their first paragraph."""
+    from corpus import tex
+
+    plans = plan.make_plans(0, 400, 11)
+    digests = [p for p in plans if p.digest]
+    body = [p for p in digests if tex.body_size_titles(p)]
+    assert 0.3 < len(body) / len(digests) < 0.7
+    assert not any(tex.body_size_titles(p) for p in plans if not p.digest)
+    assert "\\normalsize" in tex.digest_titles(body[0])
+    assert tex.digest_titles(next(p for p in plans if not p.digest)) == ""
+    assert tex.digest_titles(next(p for p in digests if not tex.body_size_titles(p))) == ""

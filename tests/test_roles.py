@@ -229,6 +229,34 @@ def test_fit_weight_counts_a_case_several_times_and_is_checked(tmp_path: Path) -
     assert training_page(case, ruleset).weight == 1
 
 
+def test_a_line_continuing_an_interleaved_block_is_learned_as_a_start(tmp_path: Path) -> None:
+    """Two paragraphs pdftotext interleaved: A's second half is printed after B ended. Read in text
+    order that line starts a block (joining it would run B on into A's rest), so the fit learns it as
+    para_start; a line whose line above goes on stays para_cont."""
+    from reflow.roles.training import training_page
+
+    a1, a2 = "第一段的前半，写到这里还没有写完，", "接着写完第一段。"
+    b1, b2 = "第二段从这里开始，也写了好几行字，", "第二段写完了。"
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "input.txt").write_text("\n".join([a1, b1, b2, a2]) + "\n", "utf-8")
+    gold = {
+        "articles": [
+            {
+                "headline": None,
+                "blocks": [
+                    {"type": "paragraph", "text": a1 + a2, "lines": [1, 4]},
+                    {"type": "paragraph", "text": b1 + b2, "lines": [2, 3]},
+                ],
+            }
+        ],
+        "line_roles": ["para_start", "para_start", "para_cont", "para_cont", "blank"],
+    }
+    (case / "expected.json").write_text(json.dumps(gold, ensure_ascii=False), "utf-8")
+    page = training_page(case, load_ruleset("zh-newspaper"))
+    assert page.roles == ("para_start", "para_start", "para_cont", "para_start")
+
+
 def test_averaged_weights_are_the_mean_over_updates() -> None:
     # epoch 1: every role scores 0 and the tie goes to the first role (furniture): one update, at clock 1;
     # epoch 2: the line is read right, no update. The headline weight is 1 from clock 1 on, 0 before:

@@ -15,6 +15,7 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import regex
 
@@ -57,10 +58,30 @@ def training_page(case: Path, ruleset: RuleSet) -> Page:
     roles = line_roles(gold, page.source)
     evidence = page.evidence(ruleset)
     weight = _fit_weight(case)
-    gold_roles = tuple(
-        _decodable(roles[item.index]) if item.index < len(roles) else "furniture" for item in evidence
-    )
-    return Page(str(case), tuple(evidence), gold_roles, weight)
+    ends = _block_ends(gold)
+    gold_roles: list[str] = []
+    above: int | None = None
+    for item in evidence:
+        role = _decodable(roles[item.index]) if item.index < len(roles) else "furniture"
+        if role == "para_cont" and above in ends:
+            # the line above ended its block, so this one continues a block printed further up (pdftotext
+            # interleaved the two): read in text order it starts a block, and a fit that learned to join
+            # it would join the next paragraph to one that has ended
+            role = "para_start"
+        gold_roles.append(role)
+        above = item.index
+    return Page(str(case), tuple(evidence), tuple(gold_roles), weight)
+
+
+def _block_ends(gold: Any) -> frozenset[int]:
+    """The (0-based) last lines of the gold's blocks, where the gold gives them."""
+    ends = set()
+    for article in gold.get("articles", []) if isinstance(gold, dict) else []:
+        for block in article.get("blocks", []) if isinstance(article, dict) else []:
+            lines = block.get("lines") if isinstance(block, dict) else None
+            if isinstance(lines, list) and len(lines) == 2 and isinstance(lines[1], int):
+                ends.add(lines[1] - 1)
+    return frozenset(ends)
 
 
 def _fit_weight(case: Path) -> int:

@@ -29,6 +29,10 @@ from .stories import (
 
 __all__ = ["Sources", "build_case"]
 
+#: How much a news page counts in `reflow rules fit` (case.toml fit_weight): they are what dailies look
+#: like; the notices teach the layouts.
+NEWS_FIT_WEIGHT = 2
+
 # s2t gives 爲 and s2hk HK variants (閲) that the CNS font lacks, so Taiwan forms only
 SCRIPT_CONFIGS = ("s2tw", "s2twp")
 
@@ -166,7 +170,10 @@ def write_case(
     lay = dict(layout, interleaved=inter is not None)
     if inter:
         lay["interleaved_because"] = inter
-    toml = ['ruleset = "zh-newspaper"', f'description = """\n{description.strip()}\n"""', "", "[layout]"]
+    toml = ['ruleset = "zh-newspaper"', f'description = """\n{description.strip()}\n"""']
+    if layout.get("content") == "news":
+        toml.append(f"fit_weight = {NEWS_FIT_WEIGHT}")
+    toml += ["", "[layout]"]
     for key, value in lay.items():
         toml.append(f"{key} = {toml_value(value)}")
     toml += ["", "[source]", f"documents = {toml_value(sorted(set(sources)))}", ""]

@@ -72,8 +72,23 @@ def preamble(plan: CasePlan, rng: random.Random, head: str, foot: str, size: flo
 \setlength{{\parindent}}{{2em}}\setlength{{\parskip}}{{{parskip}}}
 \linespread{{1}}% ctex sets 1.3, and pdftotext splits lines spaced that far into blocks of their own
 \AtBeginDocument{{\fontsize{{{size}pt}}{{{leading}pt}}\selectfont}}
-\begin{{document}}
+{digest_titles(plan)}\begin{{document}}
 """
+
+
+def body_size_titles(plan: CasePlan) -> bool:
+    """Half the digests set their item titles in the body's size, as many editors' templates do:
+    pdftotext then prints a title in the flow of the text under it, with no blank line between."""
+    return plan.digest and random.Random(f"{plan.seed}-titles").random() < 0.5
+
+
+def digest_titles(plan: CasePlan) -> str:
+    if not body_size_titles(plan):
+        return ""
+    return (
+        "\\makeatletter\\renewcommand\\subsection{\\@startsection{subsection}{2}{\\z@}{0.1ex}{0.1ex}"
+        "{\\normalfont\\normalsize\\bfseries}}\\makeatother\n"
+    )
 
 
 def stack_tex(story: Story, size: float) -> str:
@@ -331,6 +346,7 @@ def make_xelatex(plan: CasePlan, sources: Sources, keep: Path | None) -> tuple[A
         "pages": pages,
         "family": plan.family,
         "digest": plan.digest,
+        **({"titles": "body-size" if body_size_titles(plan) else "large"} if plan.digest else {}),
     }
     kind = "two-column digest of a 南哪消息 issue" if plan.digest else f"{plan.columns}-column multicol pages"
     description = (
