@@ -22,13 +22,13 @@ FLOORS = {
     "zh-passes": {"bnd-F1": 0.55, "exact": 0.25, "art-B3": 0.69, "chr-F1": 0.98},
     # the default: the line-role decoder with fitted weights
     "zh-newspaper": {
-        "bnd-F1": 0.69,
-        "exact": 0.38,
-        "hdg-F1": 0.46,
-        "headl": 0.30,
-        "stack": 0.24,
-        "art-B3": 0.74,
-        "jumps": 0.56,
+        "bnd-F1": 0.76,
+        "exact": 0.43,
+        "hdg-F1": 0.44,
+        "headl": 0.32,
+        "stack": 0.26,
+        "art-B3": 0.76,
+        "jumps": 0.59,
         "chr-F1": 0.99,
     },
 }

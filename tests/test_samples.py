@@ -24,16 +24,8 @@ def sample_document(ruleset: str = "zh-newspaper") -> Document:
     return convert(PAGE.read_text(encoding="utf-8"), load_ruleset(ruleset))
 
 
-#: The pass-by-pass rules read the sample as its reader does. The default's line-role weights, fitted on
-#: the generated corpus, split two paragraphs at blank lines after full lines (421/423 and 433/434):
-#: the corpus's pages have a new paragraph there about as often as a column break (docs/roles.md,
-#: "Known gaps").
-SPLITS_AT_COLUMN_BREAKS = pytest.mark.xfail(
-    strict=True, reason="the fitted weights split two paragraphs at column breaks of the sample"
-)
-BOTH = pytest.mark.parametrize(
-    "ruleset", ["zh-passes", pytest.param("zh-newspaper", marks=SPLITS_AT_COLUMN_BREAKS)]
-)
+#: Both readings, pass by pass and the default's line-role decoder, read the sample as its reader does.
+BOTH = pytest.mark.parametrize("ruleset", ["zh-passes", "zh-newspaper"])
 
 
 @BOTH
