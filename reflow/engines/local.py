@@ -41,7 +41,11 @@ class ProcessEngine:
                     while pending and len(running) < 2 * self.jobs:
                         task = pending.pop()
                         running[pool.submit(convert_task, task)] = task
-                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    finished = _next_finished(pool, running)
+                    if finished is None:  # a worker died and the pool did not notice
+                        suspects.extend(running.values())
+                        running.clear()
+                        break
                     for future in finished:
                         task = running.pop(future)
                         try:
@@ -59,6 +63,32 @@ class ProcessEngine:
                 pool.shutdown(wait=False, cancel_futures=True)
             for task in sorted(suspects, key=lambda task: task.name):
                 yield _alone(task, context)
+
+
+#: Seconds between looks at the workers while waiting, and how long a dead worker's pool may go on
+#: without finishing anything before its tasks are taken for lost.
+_POLL = 1.0
+_GRACE = 10.0
+
+
+def _next_finished(
+    pool: ProcessPoolExecutor, running: dict[Future[Outcome], Task]
+) -> set[Future[Outcome]] | None:
+    """The futures that finish next, or ``None`` when a worker of ``pool`` has died and nothing finished
+    for ``_GRACE`` seconds after: the executor marks its futures broken when a worker dies, but a worker
+    killed at the wrong moment (while it starts, or holds the queue) can leave it waiting for ever."""
+    dead_for = 0.0
+    while True:
+        finished, _ = wait(running, timeout=_POLL, return_when=FIRST_COMPLETED)
+        if finished:
+            return finished
+        workers = getattr(pool, "_processes", None) or {}
+        if any(process.exitcode is not None for process in list(workers.values())):
+            dead_for += _POLL
+            if dead_for >= _GRACE:
+                return None
+        else:
+            dead_for = 0.0
 
 
 def _alone(task: Task, context: multiprocessing.context.BaseContext) -> Outcome:
