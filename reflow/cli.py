@@ -179,11 +179,11 @@ def _parser() -> argparse.ArgumentParser:
     fit.add_argument("--epochs", type=int, default=8, help="passes over the pages (default 8)")
     fit.add_argument(
         "--seed",
-        type=int,
-        nargs="+",
+        type=_seeds,
         default=[0],
-        metavar="SEED",
-        help="order of the pages in each pass (default 0); several seeds: one fit per seed, weights averaged",
+        metavar="SEED[,SEED...]",
+        help="order of the pages in each pass (default 0); several, comma-separated (0,1,2): one fit per "
+        "seed, the weights averaged",
     )
     fit.add_argument(
         "--warm",
@@ -259,6 +259,15 @@ def _convert(args: argparse.Namespace) -> int:
     if args.explain:
         sys.stderr.write(outcome.log)
     return 0
+
+
+def _seeds(text: str) -> list[int]:
+    """``--seed``: one whole number or several, comma-separated (``0,1,2``)."""
+    try:
+        seeds = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a seed or a comma-separated list of seeds: {text!r}") from None
+    return seeds
 
 
 def _format_name(name: str) -> str:

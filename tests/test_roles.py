@@ -202,12 +202,15 @@ def test_rules_fit_with_several_seeds_says_so_in_the_file_and_the_report(
     output = tmp_path / "paper.toml"
     case = str(FIXTURES / "zh-jump-multipage")
     assert (
-        main(["rules", "fit", "zh-newspaper", case, "-o", str(output), "--epochs", "2", "--seed", "0", "1"])
-        == 0
+        main(["rules", "fit", "zh-newspaper", case, "-o", str(output), "--epochs", "2", "--seed", "0,1"]) == 0
     )
     assert "by epoch (mean of 2 fits)" in capsys.readouterr().err
     assert "The mean of 2 fits, the pages met in the orders of seeds 0, 1." in output.read_text("utf-8")
     assert load_ruleset(output).roles.enabled
+    with pytest.raises(SystemExit) as error:  # argparse refuses it with a usage line, exit status 2
+        main(["rules", "fit", "zh-newspaper", case, "-o", str(output), "--seed", "1,a"])
+    assert error.value.code == 2
+    assert "not a seed or a comma-separated list of seeds: '1,a'" in capsys.readouterr().err
 
 
 def test_rules_fit_reports_a_folder_without_cases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
