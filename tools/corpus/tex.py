@@ -77,8 +77,8 @@ def preamble(plan: CasePlan, rng: random.Random, head: str, foot: str, size: flo
 
 
 def body_size_titles(plan: CasePlan) -> bool:
-    """Half the digests set their item titles in the body's size, as many editors' templates do:
-    pdftotext then prints a title in the flow of the text under it, with no blank line between."""
+    """Half the digests set their item titles in the body's size: pdftotext then prints a title in the
+    flow of the text under it (no blank line between them in a solid setting), as in the real digests."""
     return plan.digest and random.Random(f"{plan.seed}-titles").random() < 0.5
 
 
