@@ -499,29 +499,31 @@ def _attach_options(
     prefer = headlines.prefer
     segments = [j for j, item in enumerate(sequence) if isinstance(item, _Segment)]
     options: list[tuple[float, int, int, int]] = []
-    run_start = 0
-    for i, item in enumerate(sequence):
-        if not isinstance(item, Stack):
+    start = 0
+    while start < len(sequence):
+        if not isinstance(sequence[start], Stack):
+            start += 1
             continue
-        if i == 0 or not isinstance(sequence[i - 1], Stack):
-            run_start = i
-        run_end = i
-        while run_end + 1 < len(sequence) and isinstance(sequence[run_end + 1], Stack):
-            run_end += 1
-        m, k = i - run_start, run_end - run_start + 1
-        after = [j for j in segments if j > i]
-        before = [j for j in segments if j < i][::-1]
-        if prefer != "overlap":
-            near = after[:1] if prefer == "next" else before[:1]
-            side = 1 if prefer == "next" else 0
-            options.extend((0.0, side, i, j) for j in near)
-            continue
-        for side, targets, place in ((1, after, m), (0, before, k - 1 - m)):
-            for r, j in enumerate(targets[: place + headlines.reach + 1]):
-                segment = sequence[j]
-                assert isinstance(segment, _Segment)
-                cost = headlines.skip_cost * abs(r - place)
-                options.append((_overlap(item, segment, words) - cost, side, i, j))
+        end = start
+        while end < len(sequence) and isinstance(sequence[end], Stack):
+            end += 1
+        cut = bisect.bisect_left(segments, start)  # the articles before the run and after it
+        for m, i in enumerate(range(start, end)):
+            stack = sequence[i]
+            assert isinstance(stack, Stack)
+            if prefer != "overlap":
+                near = segments[cut : cut + 1] if prefer == "next" else segments[max(0, cut - 1) : cut]
+                options.extend((0.0, 1 if prefer == "next" else 0, i, j) for j in near)
+                continue
+            for side, place in ((1, m), (0, end - start - 1 - m)):
+                reach = place + headlines.reach + 1
+                targets = segments[cut : cut + reach] if side else segments[max(0, cut - reach) : cut][::-1]
+                for r, j in enumerate(targets):
+                    segment = sequence[j]
+                    assert isinstance(segment, _Segment)
+                    cost = headlines.skip_cost * abs(r - place)
+                    options.append((_overlap(stack, segment, words) - cost, side, i, j))
+        start = end
     return options
 
 
