@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from reflow.roles.decoder import DECODED_ROLES, START, Weights, best_sequence
@@ -56,12 +56,21 @@ class _Averaged:
             stamps[feature] = stamps.get(feature, 0.0) + self.clock * delta
 
     def averaged(self) -> dict[str, dict[str, float]]:
-        result: dict[str, dict[str, float]] = {}
-        for role, weights in self.weights.items():
-            stamps = self.stamps[role]
-            kept = {f: w - stamps.get(f, 0.0) / self.clock for f, w in weights.items()}
-            result[role] = {f: round(w, 3) for f, w in sorted(kept.items()) if abs(w) >= 0.0005}
-        return {role: result[role] for role in DECODED_ROLES if result.get(role)}
+        return _kept(
+            {
+                role: {f: w - self.stamps[role].get(f, 0.0) / self.clock for f, w in weights.items()}
+                for role, weights in self.weights.items()
+            }
+        )
+
+
+def _kept(weights: Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, float]]:
+    """Weights as a rule file keeps them: three decimals, none that round to zero, roles in their order."""
+    result = {
+        role: {f: round(w, 3) for f, w in sorted(features.items()) if abs(w) >= 0.0005}
+        for role, features in weights.items()
+    }
+    return {role: result[role] for role in DECODED_ROLES if result.get(role)}
 
 
 def fit(
@@ -112,13 +121,7 @@ def fit_seeds(
         for role, features in weights.items():
             for feature, weight in features.items():
                 total[role][feature] = total[role].get(feature, 0.0) + weight
-    mean = {
-        role: {
-            f: round(w / len(fits), 3) for f, w in sorted(features.items()) if abs(w / len(fits)) >= 0.0005
-        }
-        for role, features in total.items()
-    }
-    mean = {role: mean[role] for role in DECODED_ROLES if mean.get(role)}
+    mean = _kept({role: {f: w / len(fits) for f, w in features.items()} for role, features in total.items()})
     first = fits[0][1]
     by_epoch = tuple(sum(r.epochs[e] for _w, r in fits) / len(fits) for e in range(len(first.epochs)))
     return mean, FitReport(by_epoch, first.lines, first.pages, _accuracy(pages, mean), tuple(seeds))
