@@ -520,7 +520,8 @@ class GoldAlignment:
     problems: tuple[str, ...]
 
 
-def _lines_of(block: JsonObject) -> tuple[int, int] | None:
+def block_lines(block: JsonObject) -> tuple[int, int] | None:
+    """A gold block's first and last line (1-based), where it gives them."""
     lines = block.get("lines")
     if isinstance(lines, list) and len(lines) == 2 and all(isinstance(n, int) for n in lines):
         return lines[0], lines[1]
@@ -541,7 +542,7 @@ def align_gold(gold: JsonObject, source: str | Reference) -> GoldAlignment:
     problems: list[str] = []
     for number, article in enumerate(articles):
         for index, block in enumerate(article["blocks"]):
-            lines = _lines_of(block)
+            lines = block_lines(block)
             if lines is None:
                 continue
             lo, hi = reference.line_range(*lines)
@@ -555,7 +556,7 @@ def align_gold(gold: JsonObject, source: str | Reference) -> GoldAlignment:
     near = 0
     for number, article in enumerate(articles):
         for index, block in enumerate(article["blocks"]):
-            if _lines_of(block) is not None:
+            if block_lines(block) is not None:
                 match = found[number][index]
             else:
                 match = locator.locate(block["text"], near=near)
@@ -611,7 +612,7 @@ def attach_lines(gold: JsonObject, source: str) -> JsonObject:
     for number, article in enumerate(result.get("articles", [])):
         for index, block in enumerate(article["blocks"]):
             match = alignment.blocks[number][index]
-            if _lines_of(block) is None and match is not None:
+            if block_lines(block) is None and match is not None:
                 block["lines"] = _match_lines(reference, match)
         article["field_lines"] = {
             key: _match_lines(reference, match) for key, match in alignment.fields[number].items()
@@ -886,7 +887,7 @@ def _placed(locator: Locator, block: JsonObject) -> Match | None:
         runs = reference.span_runs(spans)
         match = Match(runs, sum(n for _, n in runs), sum(n for _, n in runs)) if runs else None
     else:
-        lines = _lines_of(block)
+        lines = block_lines(block)
         lo, hi = reference.line_range(*lines) if lines else (0, len(reference.text))
         match = locator.locate(block["text"], lo, hi, near=lo)
     if match is not None:

@@ -15,12 +15,11 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import regex
 
 from reflow.decode import decode
-from reflow.goldalign import line_roles
+from reflow.goldalign import JsonObject, block_lines, line_roles
 from reflow.pipeline import read_page
 from reflow.roles.decoder import DECODED_ROLES
 from reflow.roles.fit import FitReport, Page, fit_seeds, strongest, weights_toml
@@ -73,15 +72,12 @@ def training_page(case: Path, ruleset: RuleSet) -> Page:
     return Page(str(case), tuple(evidence), tuple(gold_roles), weight)
 
 
-def _block_ends(gold: Any) -> frozenset[int]:
+def _block_ends(gold: JsonObject) -> frozenset[int]:
     """The (0-based) last lines of the gold's blocks, where the gold gives them."""
-    ends = set()
-    for article in gold.get("articles", []) if isinstance(gold, dict) else []:
-        for block in article.get("blocks", []) if isinstance(article, dict) else []:
-            lines = block.get("lines") if isinstance(block, dict) else None
-            if isinstance(lines, list) and len(lines) == 2 and isinstance(lines[1], int):
-                ends.add(lines[1] - 1)
-    return frozenset(ends)
+    spans = (
+        block_lines(block) for article in gold.get("articles", []) for block in article.get("blocks", [])
+    )
+    return frozenset(span[1] - 1 for span in spans if span is not None)
 
 
 def _fit_weight(case: Path) -> int:
