@@ -503,6 +503,7 @@ class HeadlineRules:
     prefer: HeadlinePreference
     reach: int
     skip_cost: float
+    lead_in: RulePattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -1064,6 +1065,12 @@ _SPEC: dict[str, _Table] = {
                 "With prefer = overlap: what each article away from that place costs against the share of "
                 "the stack's words found in the article.",
                 0.1,
+            ),
+            "lead_in": _Key(
+                _Pattern(),
+                "A paragraph that opens an article ahead of its dateline (an editor's note, a boxed "
+                "summary): the dateline after it is the same article's.",
+                RulePattern(regex.compile(r"(?!)"), "headlines", "lead_in"),
             ),
         },
         merge="keys",

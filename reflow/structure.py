@@ -9,7 +9,8 @@ The passes, in order (each named, each switchable in a rule set):
 5. ``headlines.stack``  runs of short lines are headline stacks (kicker / headline / subtitle) when they
    carry a headline cue or stand at an article boundary, otherwise ``headings.subhead`` (one or two-line
    unnumbered subheads) or plain paragraphs;
-6. ``articles.split``   article boundaries at markers, datelines, end cues, headline stacks, page breaks;
+6. ``articles.split``   article boundaries at markers, datelines, end cues, headline stacks, page breaks and
+   lead-ins (an editor's note opens an article ahead of its dateline);
 7. ``headlines.attach`` each stack goes to the neighbouring article whose text it shares most words with
    (a headline's words recur in its own body), not to a fixed side;
 8. ``articles.stitch``  the two halves of a jumped article found in one input are joined.
@@ -107,6 +108,10 @@ class StructureRules:
         first = bisect.bisect_right(self.line_starts, start)
         last = bisect.bisect_right(self.line_starts, max(start, end - 1))
         return replace(block, pieces=pieces, first_line=first, last_line=last)
+
+    def is_lead_in(self, block: Block) -> bool:
+        """An editor's note or boxed summary ahead of an article's dateline (``headlines.lead_in``)."""
+        return bool(self.ruleset.headlines.lead_in.search(self.shadow(block.text)))
 
     def finished(self, text: str) -> bool:
         return self.ruleset.punctuation.ends_paragraph(text)
@@ -455,8 +460,10 @@ def _split(items: Sequence[Unit | Stack], rules: StructureRules, edits: list[Edi
             previous = current.units[-1]
             if item.role == "marker" and any(j.direction == "from" for j in item.jumps):
                 close("continuation marker", item.block)
-            elif item.dateline is not None and current.has_text:
+            elif item.dateline is not None and current.has_text and not _lead_in(current, rules):
                 close("dateline", item.block)
+            elif item.role in ("paragraph", "heading") and current.has_text and rules.is_lead_in(item.block):
+                close("lead-in", item.block)
             elif item.block.page != previous.last_page and current.has_text:
                 close("page break", item.block)
         current.units.append(item)
@@ -466,6 +473,17 @@ def _split(items: Sequence[Unit | Stack], rules: StructureRules, edits: list[Edi
             close("end of article", None)
     close("", None)
     return sequence
+
+
+def _lead_in(segment: _Segment, rules: StructureRules) -> bool:
+    """Whether the segment so far is the lead-in of an article still to get its dateline: its first
+    block is an editor's note or a boxed summary (``headlines.lead_in``) and no dateline came yet."""
+    texts = [u for u in segment.units if u.role in ("paragraph", "heading")]
+    return (
+        bool(texts)
+        and rules.is_lead_in(texts[0].block)
+        and not any(u.dateline is not None for u in segment.units)
+    )
 
 
 # --- 7: attach headline stacks, build articles -------------------------------------------------------------
@@ -586,7 +604,7 @@ def _article(
         if (
             unit.dateline is not None
             and dateline is None
-            and not any(b.kind == BlockKind.PARAGRAPH for b in blocks)
+            and (not any(b.kind == BlockKind.PARAGRAPH for b in blocks) or rules.is_lead_in(blocks[0]))
         ):
             rule, d_start, d_end, b_start, b_end = unit.dateline
             if d_end > d_start:

@@ -11,9 +11,11 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+import regex
 
 from reflow import Document, convert, load_ruleset
 from reflow.decode import decode
+from reflow.model import Block
 from reflow.render import render
 from reflow.render._escape import markup_attr, markup_text
 from reflow.ruleset import RuleSet
@@ -280,3 +282,49 @@ def test_reach_zero_keeps_the_stacks_of_a_run_at_their_place() -> None:
     rules = dataclasses.replace(rules, headlines=dataclasses.replace(rules.headlines, reach=0))
     text = _FARM_STACK + "\n" + _BRIDGE_STACK + "\n" + _BRIDGE + "\n" + _FARM
     assert _heads(text, rules) == [("春耕备耕有序推进", ""), ("长江新桥通车", "长江新桥"), (None, "眼下，春")]
+
+
+# An editor's note (编者按) opens its article ahead of the dateline, under the headline or after another
+# article's last paragraph.
+_LEAD_INS = (
+    "长江新桥今天通车\n\n"
+    "编者按：新桥通车是两岸群众盼了多年的大事。本\n报记者走访了建设者，现将有关情况刊发如下。\n"
+    "本报南京3月4日电（记者 王伟）长江新桥今天\n正式通车，两岸往来从此只需一小时。新桥全长\n"
+    "十二公里，通车后每天可通行车辆五万辆次。\n\n"
+    "春耕备耕有序推进\n\n"
+    "本报北京3月4日电（记者 韩晓东）眼下，春耕\n备耕由南向北陆续展开，各地农资供应总体充足，\n"
+    "化肥储备比去年略有增加。\n"
+    "编者按：春耕时节，本报推出系列报道，记录田\n间地头的新变化，敬请关注。\n"
+    "本报合肥3月4日电 连日来，江淮大地春意渐浓，\n田间地头一片繁忙景象。\n"
+)
+
+
+def _openings(document: Document) -> list[tuple[str | None, str | None, str]]:
+    def text(block: Block | None) -> str | None:
+        return block.text if block else None
+
+    return [(text(a.headline), text(a.dateline), a.blocks[0].text[:3]) for a in document.articles]
+
+
+def test_an_editors_note_opens_its_article_ahead_of_the_dateline() -> None:
+    """``headlines.lead_in``: the dateline after an editor's note is the same article's (and is taken off
+    its paragraph), and an editor's note after another article's text starts an article."""
+    assert _openings(convert(_LEAD_INS, load_ruleset("zh-newspaper"))) == [
+        ("长江新桥今天通车", "本报南京3月4日电", "编者按"),
+        ("春耕备耕有序推进", "本报北京3月4日电", "眼下，"),
+        (None, "本报合肥3月4日电", "编者按"),
+    ]
+
+
+def test_without_lead_ins_the_dateline_after_an_editors_note_starts_an_article() -> None:
+    """The same page with ``lead_in`` matching nothing: each note is left at the edge of the wrong
+    article (the first one alone, the second one at the end of the article above it)."""
+    rules = load_ruleset("zh-newspaper")
+    never = dataclasses.replace(rules.headlines.lead_in, compiled=regex.compile("(?!)"))
+    rules = dataclasses.replace(rules, headlines=dataclasses.replace(rules.headlines, lead_in=never))
+    assert _openings(convert(_LEAD_INS, rules)) == [
+        (None, None, "编者按"),
+        ("长江新桥今天通车", "本报南京3月4日电", "长江新"),
+        ("春耕备耕有序推进", "本报北京3月4日电", "眼下，"),
+        (None, "本报合肥3月4日电", "连日来"),
+    ]
