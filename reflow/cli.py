@@ -186,6 +186,14 @@ def _parser() -> argparse.ArgumentParser:
         "seed, the weights averaged",
     )
     fit.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="fit up to N seeds at once, in worker processes (default 1; the weights are the same)",
+    )
+    fit.add_argument(
         "--warm",
         action="store_true",
         help="start from RULESET's own weights and adjust them to the pages (for a few pages of one paper)",
@@ -342,7 +350,13 @@ def _fit(args: argparse.Namespace) -> int:
     try:
         cases = training.find_cases([Path(c) for c in args.cases])
         fitted = training.fit_cases(
-            cases, ruleset, epochs=args.epochs, seeds=args.seed, progress=True, warm=args.warm
+            cases,
+            ruleset,
+            epochs=args.epochs,
+            seeds=args.seed,
+            progress=True,
+            warm=args.warm,
+            jobs=args.jobs,
         )
     except training.CaseError as error:
         raise UsageError(str(error)) from error

@@ -131,6 +131,8 @@ def test_fits_with_several_seeds_are_averaged() -> None:
     assert fit_seeds(pages, epochs=3, seeds=(3,)) == fit(pages, epochs=3, seed=3)
     with pytest.raises(ValueError, match="no seed"):
         fit_seeds(pages, seeds=())
+    # --jobs 2: the seeds fitted in two worker processes give the same weights and report
+    assert fit_seeds(pages, epochs=3, seeds=(3, 4), jobs=2) == (mean, report)
 
 
 def test_weights_round_trip_through_a_rule_file(tmp_path: Path) -> None:

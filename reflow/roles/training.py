@@ -125,12 +125,14 @@ def fit_cases(
     seeds: Sequence[int] = (0,),
     progress: bool = False,
     warm: bool = False,
+    jobs: int = 1,
 ) -> Fitted:
     """Fit role weights for ``ruleset`` on the case folders (deterministic for the same cases and seeds;
     several seeds: one fit per seed, their weights averaged).
 
     ``warm`` starts from the rule set's own weights: a few corrected pages of one paper then adjust
     what the shipped weights learned from many pages, instead of replacing it with what ten pages show.
+    ``jobs`` fits that many seeds at once, in worker processes.
     """
     pages = []
     for number, case in enumerate(sorted(cases), 1):
@@ -138,7 +140,7 @@ def fit_cases(
         if progress and (number % 100 == 0 or number == len(cases)):
             print(f"read {number}/{len(cases)} cases", file=sys.stderr)
     initial = ruleset.roles.weights if warm else None
-    weights, report = fit_seeds(pages, epochs=epochs, seeds=seeds, initial=initial)
+    weights, report = fit_seeds(pages, epochs=epochs, seeds=seeds, initial=initial, jobs=jobs)
     return Fitted(weights, report, tuple(str(c) for c in sorted(cases)))
 
 
