@@ -192,8 +192,18 @@ def test_the_prose_articles_parse_and_go_to_every_split_by_document() -> None:
     assert all(a.headline and any(kind == "paragraph" for kind, _ in a.body) for a in articles)
     texts = [text for a in articles for _, text in a.body]
     assert len(texts) == len(set(texts))
-    splits = plan.split_documents(["2024-10-01", "2024-10-02"], 5, [a.doc_id for a in articles])
+    splits = plan.split_documents(["2024-10-01", "2024-10-02"], 5, [[a.doc_id for a in articles]])
     assert {splits[a.doc_id] for a in articles} == {"train", "dev", "test"}
+
+
+def test_a_later_batch_of_prose_moves_no_article_of_an_earlier_one() -> None:
+    """Each batch of prose articles is split on its own: adding one keeps the dev and test articles of
+    the batches before it where they were (they stay unseen by every fit)."""
+    first = [f"a-{k:02}" for k in range(20)]
+    alone = plan.split_documents([], 3, [first])
+    both = plan.split_documents([], 3, [first, [f"b-{k:02}" for k in range(20)]])
+    assert {doc: both[doc] for doc in first} == {doc: alone[doc] for doc in first}
+    assert {both[f"b-{k:02}"] for k in range(20)} == {"train", "dev", "test"}
 
 
 def test_a_prose_file_that_is_not_in_the_format_is_refused() -> None:

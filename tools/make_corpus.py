@@ -33,7 +33,8 @@ from corpus.sources import load_nanna, load_prose, load_sample  # noqa: E402
 
 NANNA = ROOT.parent / "shared" / "corpus" / "nanna-2024"
 SAMPLE_GOLD = ROOT / "fixtures" / "zh-daily-2020-11-23" / "expected.json"
-PROSE = ROOT / "tools" / "corpus" / "prose"
+#: The news articles written for the corpus, in the batches they were written in (each split on its own).
+PROSE = (ROOT / "tools" / "corpus" / "prose", ROOT / "tools" / "corpus" / "prose-2")
 SEED = 20241201
 
 _SOURCES: Sources | None = None
@@ -41,9 +42,9 @@ _SOURCES: Sources | None = None
 
 def load_sources(seed: int) -> Sources:
     docs = {d.doc_id: d for d in load_nanna(NANNA)}
-    prose = load_prose(PROSE)
-    splits = split_documents(list(docs), seed, [a.doc_id for a in prose])
-    return Sources(docs, load_sample(SAMPLE_GOLD) + prose, splits)
+    batches = [load_prose(folder) for folder in PROSE]
+    splits = split_documents(list(docs), seed, [[a.doc_id for a in batch] for batch in batches])
+    return Sources(docs, load_sample(SAMPLE_GOLD) + [a for batch in batches for a in batch], splits)
 
 
 def _init(seed: int) -> None:

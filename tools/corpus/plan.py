@@ -47,11 +47,14 @@ def held_out(engine: str, columns: int, headline: str) -> bool:
     return (engine, columns, headline) in HELD_OUT
 
 
-def split_documents(doc_ids: list[str], seed: int, prose_ids: Sequence[str] = ()) -> dict[str, str]:
-    """Nanna issues, and apart from them the prose articles, shuffled into 70% train, 15% dev, 15% test;
-    the sample always in train."""
+def split_documents(
+    doc_ids: list[str], seed: int, prose_batches: Sequence[Sequence[str]] = ()
+) -> dict[str, str]:
+    """Nanna issues, and apart from them each batch of prose articles, shuffled into 70% train, 15% dev,
+    15% test; the sample always in train. Each batch is split on its own, so that a batch written later
+    moves no article of an earlier one to another split (its dev and test pages stay unseen)."""
     out: dict[str, str] = {}
-    for group in (doc_ids, prose_ids):
+    for group in (doc_ids, *prose_batches):
         ids = sorted(group)
         random.Random(seed).shuffle(ids)
         n = len(ids)
