@@ -185,15 +185,17 @@ def test_the_slice_is_there() -> None:
 
 
 def test_the_prose_articles_parse_and_go_to_every_split_by_document() -> None:
-    """The news articles written for the corpus (tools/corpus/prose/) have headlines and paragraphs,
-    never repeat a paragraph, and are split by article apart from the notices, so dev and test see news."""
-    articles = sources.load_prose(ROOT / "tools" / "corpus" / "prose")
-    assert len(articles) >= 40
+    """The news articles written for the corpus (tools/corpus/prose/, prose-2/) have headlines and
+    paragraphs, never repeat a paragraph, and are split by article apart from the notices, so dev and test
+    see news."""
+    batches = [sources.load_prose(ROOT / "tools" / "corpus" / name) for name in ("prose", "prose-2")]
+    assert [len(batch) >= 30 for batch in batches] == [True, True]
+    articles = [a for batch in batches for a in batch]
     assert all(a.headline and any(kind == "paragraph" for kind, _ in a.body) for a in articles)
     texts = [text for a in articles for _, text in a.body]
     assert len(texts) == len(set(texts))
-    splits = plan.split_documents(["2024-10-01", "2024-10-02"], 5, [[a.doc_id for a in articles]])
-    assert {splits[a.doc_id] for a in articles} == {"train", "dev", "test"}
+    splits = plan.split_documents(["2024-10-01", "2024-10-02"], 5, [[a.doc_id for a in b] for b in batches])
+    assert [{splits[a.doc_id] for a in batch} for batch in batches] == [{"train", "dev", "test"}] * 2
 
 
 def test_a_later_batch_of_prose_moves_no_article_of_an_earlier_one() -> None:
