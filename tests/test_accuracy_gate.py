@@ -24,11 +24,11 @@ FLOORS = {
     "zh-newspaper": {
         "bnd-F1": 0.76,
         "exact": 0.43,
-        "hdg-F1": 0.44,
-        "headl": 0.32,
-        "stack": 0.26,
-        "art-B3": 0.76,
-        "jumps": 0.59,
+        "hdg-F1": 0.49,
+        "headl": 0.35,
+        "stack": 0.28,
+        "art-B3": 0.78,
+        "jumps": 0.62,
         "chr-F1": 0.99,
     },
 }

@@ -391,3 +391,22 @@ def test_the_fit_report_counts_weighted_pages_as_often_as_it_meets_them() -> Non
     _weights, report = fit([page], epochs=3)
     assert report.lines == 4 and report.pages == 1
     assert all(0.0 <= accuracy <= 1.0 for accuracy in report.epochs) and report.averaged == 1.0
+
+
+def test_a_paired_mark_left_open_is_evidence_that_the_text_goes_on() -> None:
+    """Sample lines 421/423: 《重庆市新型基础设施重大项目建设行动方案（2020—2022 | 年）》发布…, with
+    a column break between. The first line leaves （ open, the second closes ）》 opened above; with that
+    evidence the decoder continues the paragraph (the break passes heal the column break there too)."""
+    from reflow.decode import decode
+    from reflow.pipeline import read_page
+
+    ruleset = load_ruleset("zh-newspaper")
+    text = decode(SAMPLE.read_bytes(), "auto").text
+    page = read_page(text, ruleset)
+    features = {page.lines[item.index].number: item.features for item in page.evidence(ruleset)}
+    assert "brackets:unclosed" in features[421]
+    assert {"brackets:unopened", "prev:brackets:unclosed"} <= set(features[423])
+    assert "brackets:unclosed" not in features[424] and "brackets:unopened" not in features[424]
+    document = convert(text, ruleset)
+    (block,) = [b for a in document.articles for b in a.blocks if b.first_line <= 423 <= b.last_line]
+    assert block.first_line < 421

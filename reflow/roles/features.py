@@ -6,7 +6,8 @@ the rule set (``[roles.weights]``), fitted on corrected pages. Features come fro
 
 - geometry: width against the column width of the region, the fit test of the break passes, blank lines
   and page breaks around, position at the top or bottom of a page, indentation;
-- punctuation: how the line starts and ends (GB/T 15834 marks, from the rule set's punctuation tables);
+- punctuation: how the line starts and ends (GB/T 15834 marks, from the rule set's punctuation tables),
+  and whether it leaves a paired mark open or closes one opened above;
 - patterns of the rule files: markers, end cues, headings, datelines, headline and subtitle cues, and the
   ``[[cues]]`` table, whose patterns exist only to be evidence here;
 - the page: the pass-by-pass break decision on each side, word overlap between a short line and the text
@@ -165,6 +166,11 @@ def _shape(text: str, rules: BreakRules) -> list[str]:
         found.append("start:opener")
     if text.startswith("——"):
         found.append("start:dash")
+    # paired marks (GB/T 15834) left open on the line, or closed that opened above: the text goes on
+    opened = sum(text.count(mark) for mark in punct.no_line_end)
+    closed = sum(text.count(mark) for mark in punct.closers if mark not in "\"'")
+    if opened != closed:
+        found.append("brackets:unclosed" if opened > closed else "brackets:unopened")
     if _INNER_SPACE.search(text):
         found.append("inner_space")
     if _HAN_SPACE_HAN.search(text):
@@ -337,7 +343,7 @@ def evidence(
                 features.extend(f"{side}:{name}" for name in geometry[neighbour] if name != "no_column")
                 features.append(f"{side}:{conjunctions[neighbour]}")
                 features.append(f"{side}:{read[neighbour]}")
-                shape = (name for name in shapes[neighbour] if name.startswith(("end:", "len")))
+                shape = (name for name in shapes[neighbour] if name.startswith(("end:", "len", "brackets:")))
                 features.extend(f"{side}:{name}" for name in shape)
                 features.extend(f"{side}:{name}" for name in matched[neighbour])
         after, before = overlaps[k]
