@@ -1,5 +1,5 @@
 """Accuracy over a corpus of gold pages: every metric of ``reflow eval`` per split and per layout family,
-a confusion table of line roles, and conversion speed.
+a confusion table of line roles, how many titles are read as titles, and conversion speed.
 
 A corpus is ``CORPUS_DIR/<split>/<case>/{input.txt, expected.json, case.toml}``; ``case.toml`` may name a
 ``ruleset`` and hold a ``[layout]`` table (``engine``, ``columns``, ``setting``, ``headline``,
@@ -62,6 +62,7 @@ class Result:
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
     error: str = ""
+    titles: tuple[int, int] = (0, 0)  # gold headlines read as a heading or stack line anywhere, of all
 
 
 def _layout(settings: dict[str, Any], where: Path) -> dict[str, str]:
@@ -142,9 +143,41 @@ def run_case(case: Case) -> Result:
         except ValueError as error:
             result.problems.append(str(error))
         result.predicted_roles = predicted_roles(predicted, document.source)
+        result.titles = titles_found(gold, predicted)
     except Exception as error:  # one broken case is reported, the others still run
         result.error = f"{type(error).__name__}: {error}"
     return result
+
+
+def _bare(text: object) -> str:
+    return "".join(str(text).split()) if text else ""
+
+
+def titles_found(gold: dict[str, Any], predicted: dict[str, Any]) -> tuple[int, int]:
+    """(found, all) gold headlines that the prediction prints as a heading, kicker, headline or subtitle
+    somewhere on the page, whichever article it went to (spaces ignored): the digest measure of the
+    issue, item titles glued into the paragraph below them are not found."""
+    printed = {
+        _bare(article.get(key))
+        for article in predicted["articles"]
+        for key in ("kicker", "headline", "subheadline")
+    }
+    printed |= {
+        _bare(block.get("text"))
+        for article in predicted["articles"]
+        for block in article.get("blocks", [])
+        if block.get("type") == "heading"
+    }
+    wanted = [
+        _bare(article.get("headline")) for article in gold.get("articles", []) if article.get("headline")
+    ]
+    return sum(title in printed for title in wanted), len(wanted)
+
+
+def _titles_line(label: str, results: Sequence[Result]) -> str:
+    found, total = (sum(r.titles[k] for r in results) for k in (0, 1))
+    share = f"{100 * found / total:.1f}%" if total else "-"
+    return f"  {label + ':':<15} {found:>5} of {total:<5} {share}\n"
 
 
 def run(cases: Sequence[Case], jobs: int) -> list[Result]:
@@ -233,6 +266,12 @@ def report(results: Sequence[Result], wall: float, keys: Sequence[str] = DIMENSI
     for split, members in splits.items():
         text += f"\nLine roles, {split} (lines: gold rows, predicted columns)\n"
         text += _confusion_table(confusion(members))
+    text += "\nTitles read as a heading or headline-stack line (gold headlines, wherever they went)\n"
+    for split, members in splits.items():
+        text += _titles_line(split, members)
+        digests = [r for r in members if r.case.layout.get("content") == "digest"]
+        if digests:
+            text += _titles_line(f"{split} digests", digests)
     size = sum(result.size for result in results)
     seconds = sum(result.seconds for result in results)
     speed = size / MB / seconds if seconds else 0.0
@@ -284,6 +323,10 @@ def as_json(results: Sequence[Result], wall: float, keys: Sequence[str] = DIMENS
             split: [
                 {"gold": g, "predicted": p, "lines": n} for (g, p), n in sorted(confusion(members).items())
             ]
+            for split, members in _by_split(results).items()
+        },
+        "titles": {
+            split: {"found": sum(r.titles[0] for r in members), "all": sum(r.titles[1] for r in members)}
             for split, members in _by_split(results).items()
         },
         "speed": {
