@@ -386,6 +386,7 @@ class JoinRules:
     space_after: RulePattern
     hyphens: str
     hyphen_policy: HyphenPolicy
+    letter_spacing: RulePattern
 
 
 #: Character mappings a [[normalize]] rule can apply to each match (``translate``) instead of a template.
@@ -994,6 +995,12 @@ _SPEC: dict[str, _Table] = {
             "space_after": _Key(_Pattern(one_character=True), "First character that allows a joining space."),
             "hyphens": _Key(_Text(), "Characters that are a line-end hyphen between two letters."),
             "hyphen_policy": _Key(_Choice(get_args(HyphenPolicy)), "What to do with a line-end hyphen."),
+            "letter_spacing": _Key(
+                _Pattern(),
+                "Spaces in a paragraph's text that are the letter spacing of a justified line, deleted once "
+                "the paragraphs are built.",
+                RulePattern(regex.compile(r"(?!)"), "join", "letter_spacing"),
+            ),
         },
         merge="keys",
         make=JoinRules,

@@ -36,6 +36,7 @@ STRUCTURE_PASSES: tuple[str, ...] = (
     "articles.split",  # article boundaries at markers, datelines, end cues, stacks, page breaks
     "headlines.attach",  # each stack to the neighbouring article sharing most of its words
     "articles.stitch",  # join the two halves of a jumped article
+    "paragraphs.letter_spacing",  # spaces of a justified line's letter spacing out of paragraph text
 )
 
 #: The line-role decoder (:mod:`reflow.roles`), on when the rule set has ``[roles]`` weights: each line's

@@ -13,7 +13,9 @@ The passes, in order (each named, each switchable in a rule set):
    lead-ins (an editor's note opens an article ahead of its dateline);
 7. ``headlines.attach`` each stack goes to the neighbouring article whose text it shares most words with
    (a headline's words recur in its own body), not to a fixed side;
-8. ``articles.stitch``  the two halves of a jumped article found in one input are joined.
+8. ``articles.stitch``  the two halves of a jumped article found in one input are joined;
+9. ``paragraphs.letter_spacing`` the spaces ``join.letter_spacing`` matches in a paragraph's text (a
+   justified line's letter spacing) are deleted.
 
 Every decision becomes an :class:`~reflow.model.Edit` naming its rule.
 """
@@ -167,6 +169,8 @@ def build(
     articles = _attach_and_build(sequence, rules, edits)
     if ruleset.enabled("articles.stitch"):
         articles = _stitch(articles, page_labels, edits, rules, joiner)
+    if ruleset.enabled("paragraphs.letter_spacing"):
+        articles = [_without_letter_spacing(article, rules, edits) for article in articles]
     return articles, edits
 
 
@@ -835,6 +839,30 @@ def _stitch(
         )
     kept = [a for a in result if a.id]
     return [replace(a, id=f"a{i}") for i, a in enumerate(kept, 1)]
+
+
+# --- 9: letter spacing -------------------------------------------------------------------------------------
+
+
+def _without_letter_spacing(article: Article, rules: StructureRules, edits: list[Edit]) -> Article:
+    """The article with the spaces ``join.letter_spacing`` matches taken out of its paragraphs' text."""
+    pattern = rules.ruleset.join.letter_spacing
+    blocks = []
+    for block in article.blocks:
+        spaces = [m.span() for m in pattern.finditer(block.text)] if block.kind == BlockKind.PARAGRAPH else []
+        if not spaces:
+            blocks.append(block)
+            continue
+        kept: list[Piece] = []
+        at = 0
+        for start, end in spaces:
+            kept.extend(cutter.cut(block.pieces, at, start))
+            space = rules.trimmed(block, cutter.cut(block.pieces, start, end))
+            edits.append(rules.edit("paragraphs.letter_spacing", "delete", space.pieces, space))
+            at = end
+        kept.extend(cutter.cut(block.pieces, at, len(block.text)))
+        blocks.append(replace(block, pieces=tuple(kept)))
+    return replace(article, blocks=tuple(blocks))
 
 
 def _text_overlap(first: Article, second: Article) -> float:

@@ -328,3 +328,22 @@ def test_without_lead_ins_the_dateline_after_an_editors_note_starts_an_article()
         ("春耕备耕有序推进", "本报北京3月4日电", "眼下，"),
         (None, "本报合肥3月4日电", "连日来"),
     ]
+
+
+def test_the_letter_spacing_of_a_justified_line_leaves_paragraphs_but_not_law_articles() -> None:
+    """``join.letter_spacing``: a space between two Han characters in a paragraph is deleted (an edit
+    on the line it was on); the space after a law article's number, and a headline's, stay."""
+    text = (
+        "长江新桥 今天通车\n\n"
+        "长江新桥今天正式通车，两岸往来从此只需一小时。新桥全长十二公里，通车后\n"
+        "每天可通行车辆五万 辆次。大桥建设历时四年，先后有三千多 名工人参与施工。\n\n"
+        "第二条 本公约适用于在校学生和教职工，以及进入校园的其他人员。\n"
+    )
+    document = convert(text, load_ruleset("zh-newspaper"))
+    texts = [block.text for article in document.articles for block in article.blocks]
+    assert "每天可通行车辆五万辆次。" in texts[0] and "三千多名工人" in texts[0]
+    assert texts[-1].startswith("第二条 本公约")
+    deleted = [(e.first_line, e.removed) for e in document.edits if e.rule == "paragraphs.letter_spacing"]
+    assert deleted == [(4, " "), (4, " ")]
+    off = dataclasses.replace(load_ruleset("zh-newspaper"), disabled=frozenset({"paragraphs.letter_spacing"}))
+    assert "五万 辆次" in "".join(b.text for a in convert(text, off).articles for b in a.blocks)
