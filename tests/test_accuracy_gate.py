@@ -25,7 +25,7 @@ FLOORS = {
         "bnd-F1": 0.76,
         "exact": 0.49,
         "hdg-F1": 0.49,
-        "headl": 0.37,
+        "headl": 0.36,
         "stack": 0.30,
         "art-B3": 0.78,
         "jumps": 0.62,

@@ -1,6 +1,6 @@
 """Generate the development corpus: typeset pages with exact gold, dumped by pdftotext.
 
-    python tools/make_corpus.py --out corpus/generated              # the default run (~2,000 pages)
+    python tools/make_corpus.py --out corpus/generated              # the default run (~4,000 pages)
     python tools/make_corpus.py --out /tmp/c --pages 40 --jobs 2    # fewer pages
     python tools/make_corpus.py --slice corpus/slice/dev --from corpus/generated   # copy the CI slice
 
@@ -173,7 +173,7 @@ def make_slice(source: Path, target: Path, pages: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "corpus" / "generated")
-    parser.add_argument("--pages", type=int, default=2000, help="about this many pages in all (default 2000)")
+    parser.add_argument("--pages", type=int, default=4000, help="about this many pages in all (default 4000)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--xelatex-share", type=float, default=0.27, help="share of pages set with XeLaTeX")
