@@ -174,8 +174,13 @@ def titles_found(gold: dict[str, Any], predicted: dict[str, Any]) -> tuple[int, 
     return sum(title in printed for title in wanted), len(wanted)
 
 
+def _titles(results: Sequence[Result]) -> tuple[int, int]:
+    """(found, all) gold headlines of the cases together."""
+    return sum(r.titles[0] for r in results), sum(r.titles[1] for r in results)
+
+
 def _titles_line(label: str, results: Sequence[Result]) -> str:
-    found, total = (sum(r.titles[k] for r in results) for k in (0, 1))
+    found, total = _titles(results)
     share = f"{100 * found / total:.1f}%" if total else "-"
     return f"  {label + ':':<15} {found:>5} of {total:<5} {share}\n"
 
@@ -326,7 +331,7 @@ def as_json(results: Sequence[Result], wall: float, keys: Sequence[str] = DIMENS
             for split, members in _by_split(results).items()
         },
         "titles": {
-            split: {"found": sum(r.titles[0] for r in members), "all": sum(r.titles[1] for r in members)}
+            split: dict(zip(("found", "all"), _titles(members), strict=True))
             for split, members in _by_split(results).items()
         },
         "speed": {

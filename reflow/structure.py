@@ -482,10 +482,10 @@ def _split(items: Sequence[Unit | Stack], rules: StructureRules, edits: list[Edi
 def _lead_in(segment: _Segment, rules: StructureRules) -> bool:
     """Whether the segment so far is the lead-in of an article still to get its dateline: its first
     block is an editor's note or a boxed summary (``headlines.lead_in``) and no dateline came yet."""
-    texts = [u for u in segment.units if u.role in ("paragraph", "heading")]
+    first = next((u for u in segment.units if u.role in ("paragraph", "heading")), None)
     return (
-        bool(texts)
-        and rules.is_lead_in(texts[0].block)
+        first is not None
+        and rules.is_lead_in(first.block)
         and not any(u.dateline is not None for u in segment.units)
     )
 
