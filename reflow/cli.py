@@ -191,7 +191,15 @@ def _parser() -> argparse.ArgumentParser:
         type=_positive,
         default=1,
         metavar="N",
-        help="fit up to N seeds at once, in worker processes (default 1; the weights are the same)",
+        help="read the cases and fit up to N seeds at once, in worker processes (default 1; the weights are "
+        "the same)",
+    )
+    fit.add_argument(
+        "--margin",
+        type=_margin,
+        default=0.0,
+        metavar="M",
+        help="loss-augmented fit: the gold role must win each line by M (default 0: a plain perceptron)",
     )
     fit.add_argument(
         "--warm",
@@ -267,6 +275,17 @@ def _convert(args: argparse.Namespace) -> int:
     if args.explain:
         sys.stderr.write(outcome.log)
     return 0
+
+
+def _margin(text: str) -> float:
+    """``--margin``: a number, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"not a margin (a number, 0 or more): {text!r}")
+    return value
 
 
 def _seeds(text: str) -> list[int]:
@@ -357,6 +376,7 @@ def _fit(args: argparse.Namespace) -> int:
             progress=True,
             warm=args.warm,
             jobs=args.jobs,
+            margin=args.margin,
         )
     except training.CaseError as error:
         raise UsageError(str(error)) from error

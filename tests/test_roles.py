@@ -18,7 +18,7 @@ from reflow.model import Edit
 from reflow.roles.decoder import DECODED_ROLES, START, best_sequence, decisions
 from reflow.roles.features import LineEvidence, pair_features
 from reflow.roles.fit import Page, fit, fit_seeds, weights_toml
-from reflow.roles.training import BEGIN, END, replace_section
+from reflow.roles.training import BEGIN, END, fit_cases, replace_section
 from reflow.ruleset import RuleFileError, load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,6 +105,30 @@ def test_fit_learns_a_separable_page_and_is_deterministic() -> None:
     assert best_sequence(evidence, weights) == list(roles)
     assert report.averaged == 1.0 and report.lines == 12
     assert fit(pages, epochs=5, seed=3)[0] == weights
+
+
+def test_a_loss_augmented_fit_separates_the_gold_by_its_margin() -> None:
+    evidence = tuple(
+        LineEvidence(
+            k, ("bias", "short") if k % 3 == 0 else ("bias", "long"), "start" if k == 0 else "tight", "break"
+        )
+        for k in range(12)
+    )
+    roles = tuple("headline" if k % 3 == 0 else "para_start" for k in range(12))
+    # decoding against the gold: with no weights every other role is worth the margin more
+    augmented = best_sequence(evidence, {}, roles, 5.0)
+    assert all(guess != gold for guess, gold in zip(augmented, roles, strict=True))
+    assert best_sequence(evidence, {}, roles, 0.0) == best_sequence(evidence, {})
+    pages = [Page("toy", evidence, roles)]
+    # weights that decode the page right by a hair: a plain perceptron has nothing to correct
+    barely = {"headline": {"short": 0.1}, "para_start": {"long": 0.1}}
+    assert min(d.margin for d in decisions(evidence, barely)) == pytest.approx(0.1)
+    plain, _ = fit(pages, epochs=5, seed=3, initial=barely)
+    assert plain == barely
+    # the loss-augmented fit moves them until the gold wins clearly
+    weights, report = fit(pages, epochs=5, seed=3, initial=barely, margin=5.0)
+    assert best_sequence(evidence, weights) == list(roles) and report.margin == 5.0
+    assert min(d.margin for d in decisions(evidence, weights)) > 1.0
 
 
 def test_fits_with_several_seeds_are_averaged() -> None:
@@ -208,11 +232,24 @@ def test_rules_fit_with_several_seeds_says_so_in_the_file_and_the_report(
     )
     assert "by epoch (mean of 2 fits)" in capsys.readouterr().err
     assert "The mean of 2 fits, the pages met in the orders of seeds 0, 1." in output.read_text("utf-8")
+    assert main(["rules", "fit", "zh-newspaper", case, "-o", str(output), "--epochs", "1", "--margin", "20"]) == 0
+    assert "the gold role had to win each line by 20." in output.read_text("utf-8")
     assert load_ruleset(output).roles.enabled
     with pytest.raises(SystemExit) as error:  # argparse refuses it with a usage line, exit status 2
         main(["rules", "fit", "zh-newspaper", case, "-o", str(output), "--seed", "1,a"])
     assert error.value.code == 2
     assert "not a seed or a comma-separated list of seeds: '1,a'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["rules", "fit", "zh-newspaper", case, "-o", str(output), "--margin", "-1"])
+    assert "not a margin (a number, 0 or more): '-1'" in capsys.readouterr().err
+
+
+def test_cases_read_in_worker_processes_fit_the_same_weights() -> None:
+    cases = [FIXTURES / "zh-jump-multipage", FIXTURES / "zh-hant-page", FIXTURES / "zh-headlines-first"]
+    ruleset = load_ruleset("zh-newspaper")
+    one = fit_cases(cases, ruleset, epochs=2, seeds=(0, 1))
+    assert fit_cases(cases, ruleset, epochs=2, seeds=(0, 1), jobs=2) == one
+    assert one.weights and one.report.pages == 3
 
 
 def test_rules_fit_reports_a_folder_without_cases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

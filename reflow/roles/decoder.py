@@ -118,12 +118,23 @@ def _viterbi(
     return path
 
 
-def best_sequence(evidence: Sequence[LineEvidence], weights: Weights) -> list[str]:
-    """The highest-scoring role sequence for the lines (ties: the earlier role in DECODED_ROLES)."""
+def best_sequence(
+    evidence: Sequence[LineEvidence], weights: Weights, gold: Sequence[str] | None = None, margin: float = 0.0
+) -> list[str]:
+    """The highest-scoring role sequence for the lines (ties: the earlier role in DECODED_ROLES).
+
+    With ``gold`` roles and a ``margin``, every role but the gold one scores ``margin`` more at each line
+    (loss-augmented decoding: a fit then moves the weights until the gold wins by that margin)."""
     if not evidence:
         return []
     scorer = _Scorer(weights)
-    path = _viterbi(scorer, evidence, [scorer.emissions(item.features) for item in evidence])
+    emissions = [scorer.emissions(item.features) for item in evidence]
+    if gold is not None and margin:
+        for scores, role in zip(emissions, gold, strict=True):
+            for r, other in enumerate(scorer.roles):
+                if other != role:
+                    scores[r] += margin
+    path = _viterbi(scorer, evidence, emissions)
     return [scorer.roles[r] for r in path]
 
 

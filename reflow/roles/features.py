@@ -346,6 +346,11 @@ def evidence(
                 shape = (name for name in shapes[neighbour] if name.startswith(("end:", "len", "brackets:")))
                 features.extend(f"{side}:{name}" for name in shape)
                 features.extend(f"{side}:{name}" for name in matched[neighbour])
+        for side, neighbour in (("prev2", k - 2), ("next2", k + 2)):
+            # two lines away: a kicker is followed by a headline and then a subtitle or a dateline
+            if 0 <= neighbour <= last:
+                features.append(f"{side}:{shapes[neighbour][-1]}&{ending[neighbour]}")
+                features.extend(f"{side}:{name}" for name in matched[neighbour])
         after, before = overlaps[k]
         for share, name in ((after, "overlap_next"), (before, "overlap_prev")):
             if share >= 0.6:

@@ -39,6 +39,7 @@ class FitReport:
     pages: int
     averaged: float = 0.0
     seeds: tuple[int, ...] = (0,)
+    margin: float = 0.0
 
 
 class _Averaged:
@@ -76,9 +77,17 @@ def _kept(weights: Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, flo
 
 
 def fit(
-    pages: Sequence[Page], *, epochs: int = 8, seed: int = 0, initial: Weights | None = None
+    pages: Sequence[Page],
+    *,
+    epochs: int = 8,
+    seed: int = 0,
+    initial: Weights | None = None,
+    margin: float = 0.0,
 ) -> tuple[dict[str, dict[str, float]], FitReport]:
-    """Fit role weights on ``pages`` (deterministic for the same pages, epochs and seed)."""
+    """Fit role weights on ``pages`` (deterministic for the same pages, epochs and seed).
+
+    With a ``margin`` the pages are decoded loss-augmented (every wrong role of a line scores ``margin``
+    more): the weights are moved until the gold wins by at least that much, not just ties it."""
     model = _Averaged(initial or {})
     order = [index for index, page in enumerate(pages) for _ in range(page.weight)]
     shuffle = random.Random(seed)
@@ -90,7 +99,7 @@ def fit(
         right = 0
         for index in order:
             page = pages[index]
-            predicted = best_sequence(page.evidence, model.weights)
+            predicted = best_sequence(page.evidence, model.weights, page.roles, margin)
             for k, item in enumerate(page.evidence):
                 gold, guess = page.roles[k], predicted[k]
                 gold_prev = page.roles[k - 1] if k else START
@@ -103,16 +112,17 @@ def fit(
             model.clock += 1
         accuracy.append(right / max(1, total))
     weights = model.averaged()
-    return weights, FitReport(tuple(accuracy), lines, len(pages), _accuracy(pages, weights), (seed,))
+    report = FitReport(tuple(accuracy), lines, len(pages), _accuracy(pages, weights), (seed,), margin)
+    return weights, report
 
 
 #: The pages the worker processes of :func:`fit_seeds` fit on (forked with them, not pickled to them).
-_SHARED: tuple[Sequence[Page], int, Weights | None] = ((), 0, None)
+_SHARED: tuple[Sequence[Page], int, Weights | None, float] = ((), 0, None, 0.0)
 
 
 def _fit_shared(seed: int) -> tuple[dict[str, dict[str, float]], FitReport]:
-    pages, epochs, initial = _SHARED
-    return fit(pages, epochs=epochs, seed=seed, initial=initial)
+    pages, epochs, initial, margin = _SHARED
+    return fit(pages, epochs=epochs, seed=seed, initial=initial, margin=margin)
 
 
 def fit_seeds(
@@ -122,6 +132,7 @@ def fit_seeds(
     seeds: Sequence[int] = (0,),
     initial: Weights | None = None,
     jobs: int = 1,
+    margin: float = 0.0,
 ) -> tuple[dict[str, dict[str, float]], FitReport]:
     """One fit per seed (the order the pages are met in) and the mean of their weights.
 
@@ -133,15 +144,15 @@ def fit_seeds(
         raise ValueError("no seed to fit with")
     workers = min(jobs, len(seeds))
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        _SHARED = (pages, epochs, initial)
+        _SHARED = (pages, epochs, initial, margin)
         try:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
                 fits = list(pool.map(_fit_shared, seeds))
         finally:
-            _SHARED = ((), 0, None)
+            _SHARED = ((), 0, None, 0.0)
     else:
-        fits = [fit(pages, epochs=epochs, seed=seed, initial=initial) for seed in seeds]
+        fits = [fit(pages, epochs=epochs, seed=seed, initial=initial, margin=margin) for seed in seeds]
     if len(fits) == 1:
         return fits[0]
     total: dict[str, dict[str, float]] = defaultdict(dict)
@@ -152,7 +163,7 @@ def fit_seeds(
     mean = _kept({role: {f: w / len(fits) for f, w in features.items()} for role, features in total.items()})
     first = fits[0][1]
     by_epoch = tuple(sum(r.epochs[e] for _w, r in fits) / len(fits) for e in range(len(first.epochs)))
-    return mean, FitReport(by_epoch, first.lines, first.pages, _accuracy(pages, mean), tuple(seeds))
+    return mean, FitReport(by_epoch, first.lines, first.pages, _accuracy(pages, mean), tuple(seeds), margin)
 
 
 def _accuracy(pages: Sequence[Page], weights: Weights) -> float:

@@ -9,11 +9,13 @@ every line directly (``"line_roles"``), as generated pages do.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import sys
 import tomllib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import regex
@@ -117,6 +119,33 @@ def find_cases(paths: Sequence[Path]) -> list[Path]:
     return sorted(found)
 
 
+#: The rule set the worker processes of :func:`_read_pages` read with (forked with them).
+_RULESET: list[RuleSet] = []
+
+
+def _read_shared(case: Path) -> Page:
+    return training_page(case, _RULESET[0])
+
+
+def _read_pages(cases: Sequence[Path], ruleset: RuleSet, jobs: int) -> Iterator[Page]:
+    """The training pages of the cases, in their order; read in ``jobs`` forked processes when above 1
+    (the feature names of the pages that come back are interned again, one string object each)."""
+    if jobs <= 1 or len(cases) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (training_page(case, ruleset) for case in cases)
+        return
+    _RULESET[:] = [ruleset]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            for page in pool.map(_read_shared, cases, chunksize=8):
+                evidence = tuple(
+                    replace(item, features=tuple(map(sys.intern, item.features))) for item in page.evidence
+                )
+                yield replace(page, evidence=evidence, roles=tuple(map(sys.intern, page.roles)))
+    finally:
+        _RULESET.clear()
+
+
 def fit_cases(
     cases: Sequence[Path],
     ruleset: RuleSet,
@@ -126,21 +155,23 @@ def fit_cases(
     progress: bool = False,
     warm: bool = False,
     jobs: int = 1,
+    margin: float = 0.0,
 ) -> Fitted:
     """Fit role weights for ``ruleset`` on the case folders (deterministic for the same cases and seeds;
     several seeds: one fit per seed, their weights averaged).
 
     ``warm`` starts from the rule set's own weights: a few corrected pages of one paper then adjust
     what the shipped weights learned from many pages, instead of replacing it with what ten pages show.
-    ``jobs`` fits that many seeds at once, in worker processes.
+    ``jobs`` reads the cases and fits the seeds in that many worker processes at once; ``margin`` is the
+    loss-augmented fit's margin (:func:`reflow.roles.fit.fit`).
     """
     pages = []
-    for number, case in enumerate(sorted(cases), 1):
-        pages.append(training_page(case, ruleset))
+    for number, page in enumerate(_read_pages(sorted(cases), ruleset, jobs), 1):
+        pages.append(page)
         if progress and (number % 100 == 0 or number == len(cases)):
             print(f"read {number}/{len(cases)} cases", file=sys.stderr)
     initial = ruleset.roles.weights if warm else None
-    weights, report = fit_seeds(pages, epochs=epochs, seeds=seeds, initial=initial, jobs=jobs)
+    weights, report = fit_seeds(pages, epochs=epochs, seeds=seeds, initial=initial, jobs=jobs, margin=margin)
     return Fitted(weights, report, tuple(str(c) for c in sorted(cases)))
 
 
@@ -172,10 +203,13 @@ def rule_file(fitted: Fitted, *, name: str, extends: str) -> str:
 
 
 def _seeds_line(report: FitReport) -> list[str]:
-    if len(report.seeds) == 1:
-        return []
-    seeds = ", ".join(str(s) for s in report.seeds)
-    return [f"The mean of {len(report.seeds)} fits, the pages met in the orders of seeds {seeds}."]
+    lines = []
+    if len(report.seeds) > 1:
+        seeds = ", ".join(str(s) for s in report.seeds)
+        lines.append(f"The mean of {len(report.seeds)} fits, the pages met in the orders of seeds {seeds}.")
+    if report.margin:
+        lines.append(f"Loss-augmented fit: the gold role had to win each line by {report.margin:g}.")
+    return lines
 
 
 def replace_section(text: str, fitted: Fitted) -> str:

@@ -176,7 +176,7 @@ def dress(grammar: Grammar, story: Story, *, allow_dateline: bool = True) -> Sto
     body = list(story.body)
     changes: dict[str, Any] = {}
     if story.kicker is None and rng.random() < 0.25:
-        changes["kicker"] = grammar.pick("kickers")
+        changes["kicker"] = grammar.pick("kickers" if rng.random() < 0.6 else "long_kickers")
     if story.subheadline is None and rng.random() < 0.2:
         changes["subheadline"] = grammar.pick("subtitles")
     first = next((k for k, b in enumerate(body) if b.kind == "paragraph"), None)
