@@ -33,6 +33,7 @@ from reflow.model import Article, Block, BlockKind, Edit, Jump, Piece
 from reflow.roles.decoder import RoleDecision
 from reflow.ruleset import HeadlineRules, RuleSet
 from reflow.shadow import Shadow
+from reflow.width import display_width
 
 _HAN_BIGRAM = regex.compile(r"(?=(\p{Han}\p{Han}))")
 _WORD = regex.compile(r"[\p{L}\p{N}]{3,}")
@@ -118,14 +119,25 @@ class StructureRules:
     def finished(self, text: str) -> bool:
         return self.ruleset.punctuation.ends_paragraph(text)
 
-    def glue(self, above: Block, below: Block) -> str:
+    def glue(self, above: Block, below: Block, widest: int) -> str:
         """What joins a stack or heading line to the line of the same role below it: the join passes'
-        glue when the line above is filled to the column or at least as long as the line below (one
-        line wrapped), a space when it is shorter (a headline of two phrases set on two lines)."""
+        glue when the line above is filled to the column, or to within a character of the widest line
+        of the element (``widest``, display width), which is as wide as its box: one line wrapped; a
+        space when it is shorter (a headline of two phrases, the first ended early). A line whose next
+        one starts with a mark that may not start a line, or that may not end one, gave a character to
+        it or took one from it, and counts as filled."""
         decided = self.line_roles.get(above.last_line)
-        if (decided is not None and decided.full) or len(above.text.strip()) >= len(below.text.strip()):
+        if decided is not None and decided.full:
+            return self.joiner(above.text, below.text)
+        punct = self.ruleset.punctuation
+        head = below.text.lstrip()[:1]
+        slack = 2 + (2 if head and (head in punct.no_line_start or head in punct.no_line_end) else 0)
+        if self.width(above.text.strip()) + slack > widest:
             return self.joiner(above.text, below.text)
         return " "
+
+    def width(self, text: str) -> int:
+        return display_width(text, ambiguous_wide=self.ruleset.layout.ambiguous_wide)
 
 
 def standalone_lines(pieces: Sequence[Sequence[Piece]], ruleset: RuleSet) -> frozenset[int]:
@@ -295,7 +307,7 @@ def _role_stacks(units: Sequence[Unit], rules: StructureRules, edits: list[Edit]
         previous = out[-1] if out and not run else None
         if unit.role == "heading" and _continues_heading(previous, unit, rules):
             assert isinstance(previous, Unit)
-            merged = _merge([previous.block, unit.block], BlockKind.HEADING, rules.glue)
+            merged = _merge([previous.block, unit.block], BlockKind.HEADING, rules)
             assert merged is not None
             block = replace(merged, level=previous.block.level, rule=previous.block.rule)
             out[-1] = replace(previous, block=block, last_page=unit.last_page)
@@ -659,8 +671,7 @@ def _stack_roles(stack: Stack, rules: StructureRules) -> tuple[Block | None, Blo
             first = next(role for role in _STACK_ORDER if parts[role])
             parts["headline"], parts[first] = parts[first][:1], parts[first][1:]
         kicker, headline, subtitle = (
-            _merge(parts[role], kind, rules.glue)
-            for role, kind in zip(_STACK_ORDER, STACK_KINDS, strict=True)
+            _merge(parts[role], kind, rules) for role, kind in zip(_STACK_ORDER, STACK_KINDS, strict=True)
         )
         return kicker, headline, subtitle
     headlines = rules.ruleset.headlines
@@ -685,16 +696,16 @@ def _stack_roles(stack: Stack, rules: StructureRules) -> tuple[Block | None, Blo
 STACK_KINDS = (BlockKind.KICKER, BlockKind.HEADLINE, BlockKind.SUBHEADLINE)
 
 
-def _merge(
-    blocks: Sequence[Block], kind: BlockKind, glue: Callable[[Block, Block], str] = lambda a, b: " "
-) -> Block | None:
-    """The lines of a stack or subhead as one block, joined by what ``glue`` says (inserted text)."""
+def _merge(blocks: Sequence[Block], kind: BlockKind, rules: StructureRules | None = None) -> Block | None:
+    """The lines of a stack or subhead as one block, joined by what ``rules.glue`` says (inserted text;
+    without rules, a space)."""
     if not blocks:
         return None
+    widest = max(rules.width(b.text.strip()) for b in blocks) if rules is not None else 0
     joined: list[Piece] = []
     for previous, block in zip((None, *blocks), blocks, strict=False):
         if previous is not None:
-            between = glue(previous, block)
+            between = rules.glue(previous, block, widest) if rules is not None else " "
             if between:
                 joined.append(Piece(between, joined[-1].end, joined[-1].end))
         joined.extend(block.pieces)

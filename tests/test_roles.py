@@ -401,6 +401,30 @@ def test_a_subtitle_wrapped_across_a_blank_line_is_one_subtitle() -> None:
     assert not _wrapped(lower, rest, unfilled)
 
 
+def test_title_lines_are_glued_with_a_space_only_where_a_phrase_ended_short_of_the_box() -> None:
+    """Each phrase of a two-phrase title starts a line; a line filled to within a character of the widest
+    line of the title (its box) was wrapped, and a line before an opening quote gave it a character."""
+    from reflow.model import Block, BlockKind, Piece
+    from reflow.structure import StructureRules, _merge
+
+    def title(*lines: str) -> str | None:
+        source = "\n".join(lines) + "\n"
+        blocks, at = [], 0
+        for n, text in enumerate(lines, 1):
+            blocks.append(Block(BlockKind.HEADLINE, (Piece(text, at, at + len(text)),), n, n, 1))
+            at += len(text) + 1
+        rules = StructureRules(load_ruleset("zh-newspaper"), source, [0])
+        merged = _merge(blocks, BlockKind.HEADLINE, rules)
+        return merged.text if merged else None
+
+    # the first phrase wraps, its one-character end is a phrase end; the second phrase wraps too
+    assert title("化解加装电梯难", "题", "需要耐心更需要", "办法") == "化解加装电梯难题 需要耐心更需要办法"
+    assert title("智能营养配餐系统走", "进中小学食堂") == "智能营养配餐系统走进中小学食堂"  # wrapped
+    assert title("清水绕村流", "河长守碧波岸") == "清水绕村流 河长守碧波岸"
+    # a line is one character short because the opening quote may not end it
+    assert title("原产地证书", "申办有了", "“快车道”") == "原产地证书申办有了“快车道”"
+
+
 def test_a_warm_fit_adjusts_the_shipped_weights_instead_of_replacing_them(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
