@@ -32,6 +32,7 @@ JOIN_PASSES: tuple[str, ...] = (
 #: ``end_cues.<name>``, ``headings.<name>``, ``datelines.<name>`` and ``furniture.<name>``.
 STRUCTURE_PASSES: tuple[str, ...] = (
     "headlines.stack",  # runs of short lines with a headline cue or at a boundary: headline stacks
+    "paragraphs.across_stack",  # decoded roles: a paragraph goes on across a stack printed inside it
     "headings.subhead",  # other runs of one to three short lines: an unnumbered subhead
     "articles.split",  # article boundaries at markers, datelines, end cues, stacks, page breaks
     "headlines.attach",  # each stack to the neighbouring article sharing most of its words

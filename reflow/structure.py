@@ -60,6 +60,8 @@ class Stack:
 
     members: tuple[Block, ...]
     roles: tuple[str, ...] = ()
+    #: printed inside a paragraph, which goes on after it: the stack does not split the article there
+    inset: bool = False
 
 
 @dataclass(slots=True)
@@ -176,7 +178,12 @@ def build(
         _classify(block, rules, line_pages, edits, (line_roles or {}).get(block.first_line))
         for block in blocks
     ]
-    items = _role_stacks(units, rules, edits) if line_roles else _resolve_short_runs(units, rules, edits)
+    if line_roles:
+        items = _role_stacks(units, rules, edits)
+        if ruleset.enabled("paragraphs.across_stack"):
+            items = _inset_stacks(items, rules, edits)
+    else:
+        items = _resolve_short_runs(units, rules, edits)
     sequence = _split(items, rules, edits)
     articles = _attach_and_build(sequence, rules, edits)
     if ruleset.enabled("articles.stitch"):
@@ -332,6 +339,81 @@ def _role_stacks(units: Sequence[Unit], rules: StructureRules, edits: list[Edit]
     return out
 
 
+def _inset_stacks(
+    items: Sequence[Unit | Stack], rules: StructureRules, edits: list[Edit]
+) -> list[Unit | Stack]:
+    """Paragraphs that go on across a headline stack: where the line after a stack continues a
+    paragraph (the decoder read it as ``para_cont``) and the paragraph before the stack is unfinished on
+    the same page, pdftotext printed the stack inside the text: a title set inside the body, or another
+    story's title across the columns. The two halves are one paragraph, and the stack comes after it,
+    marked inset: it gets an article by its words, and does not split the one it was printed in."""
+    out: list[Unit | Stack] = []
+    k = 0
+    while k < len(items):
+        item = items[k]
+        previous = out[-1] if out else None
+        if isinstance(item, Stack) and isinstance(previous, Unit) and previous.role == "paragraph":
+            j = k
+            while j < len(items) and isinstance(items[j], Stack):
+                j += 1
+            after = items[j] if j < len(items) else None
+            if isinstance(after, Unit) and _goes_on(previous, after, rules):
+                stacks = [replace(stack, inset=True) for stack in items[k:j] if isinstance(stack, Stack)]
+                out[-1] = _continued(previous, after, stacks, rules, edits)
+                out.extend(stacks)
+                k = j + 1
+                continue
+        out.append(item)
+        k += 1
+    return out
+
+
+def _goes_on(before: Unit, after: Unit, rules: StructureRules) -> bool:
+    decided = rules.line_roles.get(after.block.first_line)
+    return (
+        after.role == "paragraph"
+        and decided is not None
+        and decided.role == "para_cont"
+        and after.dateline is None
+        and not before.ends_article
+        and not before.jumps
+        and not after.jumps
+        and after.block.page == before.last_page
+        and not rules.finished(before.block.text)
+    )
+
+
+def _continued(
+    before: Unit, after: Unit, stacks: Sequence[Stack], rules: StructureRules, edits: list[Edit]
+) -> Unit:
+    """``before`` and ``after`` as one paragraph (a join recorded, noting the stacks between them)."""
+    first, second = before.block, after.block
+    glue = rules.joiner(first.text, second.text)
+    at = second.pieces[0].start
+    pieces = (*first.pieces, *((Piece(glue, at, at),) if glue else ()), *second.pieces)
+    lines = ", ".join(f"{s.members[0].first_line}-{s.members[-1].last_line}" for s in stacks)
+    edits.append(
+        Edit(
+            "paragraphs.across_stack",
+            "join",
+            at,
+            at,
+            first.last_line,
+            second.first_line,
+            inserted=glue,
+            note=f"the paragraph goes on after the headline stack at lines {lines}",
+        )
+    )
+    block = replace(first, pieces=pieces, last_line=second.last_line)
+    return replace(
+        before,
+        block=block,
+        last_page=after.last_page,
+        jumps=before.jumps + after.jumps,
+        ends_article=after.ends_article,
+    )
+
+
 def _adjacent(above: Block, below: Block) -> bool:
     """No line between the two blocks: one element wrapped, not two printed apart."""
     return below.first_line == above.last_line + 1
@@ -448,11 +530,14 @@ def _split(items: Sequence[Unit | Stack], rules: StructureRules, edits: list[Edi
     sequence: list[_Segment | Stack] = []
     current = _Segment()
     split_on = rules.ruleset.enabled("articles.split")
+    insets: list[Stack] = []  # stacks printed inside the current segment: they follow it
 
     def close(reason: str, at: Block | None) -> None:
         nonlocal current
         if current.units:
             sequence.append(current)
+            sequence.extend(insets)
+            insets.clear()
             if at is not None:
                 edits.append(
                     Edit(
@@ -468,6 +553,9 @@ def _split(items: Sequence[Unit | Stack], rules: StructureRules, edits: list[Edi
         current = _Segment()
 
     for item in items:
+        if isinstance(item, Stack) and item.inset and current.units:
+            insets.append(item)
+            continue
         if isinstance(item, Stack):
             close("headline stack", item.members[0])
             sequence.append(item)
@@ -520,6 +608,10 @@ def _overlap(stack: Stack, segment: _Segment, words: dict[int, set[str]]) -> flo
     return len(head & words[key]) / len(head)
 
 
+def _inset(item: _Segment | Stack) -> bool:
+    return isinstance(item, Stack) and item.inset
+
+
 def _attach_options(
     sequence: Sequence[_Segment | Stack], headlines: HeadlineRules, words: dict[int, set[str]]
 ) -> list[tuple[float, int, int, int]]:
@@ -542,14 +634,19 @@ def _attach_options(
         while end < len(sequence) and isinstance(sequence[end], Stack):
             end += 1
         cut = bisect.bisect_left(segments, start)  # the articles before the run and after it
-        for m, i in enumerate(range(start, end)):
+        # a stack printed inside the article before the run may head it or the article after it; the
+        # others are read in text order
+        run = [i for i in range(start, end) if not _inset(sequence[i])]
+        places = {i: (m, len(run) - 1 - m) for m, i in enumerate(run)}
+        for i in range(start, end):
             stack = sequence[i]
             assert isinstance(stack, Stack)
             if prefer != "overlap":
                 near = segments[cut : cut + 1] if prefer == "next" else segments[max(0, cut - 1) : cut]
                 options.extend((0.0, 1 if prefer == "next" else 0, i, j) for j in near)
                 continue
-            for side, place in ((1, m), (0, end - start - 1 - m)):
+            after, before = places.get(i, (0, 0))
+            for side, place in ((1, after), (0, before)):
                 reach = place + headlines.reach + 1
                 targets = segments[cut : cut + reach] if side else segments[max(0, cut - reach) : cut][::-1]
                 for r, j in enumerate(targets):

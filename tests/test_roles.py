@@ -232,7 +232,10 @@ def test_rules_fit_with_several_seeds_says_so_in_the_file_and_the_report(
     )
     assert "by epoch (mean of 2 fits)" in capsys.readouterr().err
     assert "The mean of 2 fits, the pages met in the orders of seeds 0, 1." in output.read_text("utf-8")
-    assert main(["rules", "fit", "zh-newspaper", case, "-o", str(output), "--epochs", "1", "--margin", "20"]) == 0
+    assert (
+        main(["rules", "fit", "zh-newspaper", case, "-o", str(output), "--epochs", "1", "--margin", "20"])
+        == 0
+    )
     assert "the gold role had to win each line by 20." in output.read_text("utf-8")
     assert load_ruleset(output).roles.enabled
     with pytest.raises(SystemExit) as error:  # argparse refuses it with a usage line, exit status 2
@@ -423,6 +426,89 @@ def test_title_lines_are_glued_with_a_space_only_where_a_phrase_ended_short_of_t
     assert title("清水绕村流", "河长守碧波岸") == "清水绕村流 河长守碧波岸"
     # a line is one character short because the opening quote may not end it
     assert title("原产地证书", "申办有了", "“快车道”") == "原产地证书申办有了“快车道”"
+
+
+def test_a_paragraph_goes_on_across_a_headline_stack_printed_inside_it() -> None:
+    """pdftotext prints a title set inside the body between two lines of one paragraph: the line after the
+    stack continues the paragraph (para_cont), so the halves are one paragraph and the article is not split
+    there; the stack still heads an article, chosen by its words, and the join is recorded."""
+    from reflow.model import Block, BlockKind, Piece
+    from reflow.roles.decoder import RoleDecision
+    from reflow.structure import build
+
+    lines = [
+        "本报北京1月5日电 从本月起，全省医保码",  # 1
+        "",
+        "医保码全省通用 看病结算更便捷",  # 3
+        "",
+        "全面支持扫码结算，参保群众无需携带实体卡。",  # 5
+        "医保码激活率已达七成以上。",  # 6
+    ]
+    source = "\n".join(lines) + "\n"
+    starts = [sum(len(t) + 1 for t in lines[:k]) for k in range(len(lines))]
+
+    def block(n: int) -> Block:
+        return Block(
+            BlockKind.PARAGRAPH,
+            (Piece(lines[n - 1], starts[n - 1], starts[n - 1] + len(lines[n - 1])),),
+            n,
+            n,
+            1,
+        )
+
+    roles = {
+        1: RoleDecision(0, "para_start", 5.0, ()),
+        3: RoleDecision(2, "headline", 5.0, ()),
+        5: RoleDecision(4, "para_cont", 5.0, ()),
+        6: RoleDecision(5, "para_start", 5.0, ()),
+    }
+    ruleset = load_ruleset("zh-newspaper")
+    articles, edits = build(
+        [block(1), block(3), block(5), block(6)],
+        ruleset,
+        source=source,
+        line_starts=starts,
+        line_pages=[1] * len(lines),
+        page_labels={},
+        line_roles=roles,
+    )
+    assert len(articles) == 1
+    article = articles[0]
+    assert article.headline is not None and article.headline.text == "医保码全省通用 看病结算更便捷"
+    assert [b.text for b in article.blocks] == [
+        "从本月起，全省医保码全面支持扫码结算，参保群众无需携带实体卡。",
+        "医保码激活率已达七成以上。",
+    ]
+    assert article.blocks[0].first_line == 1 and article.blocks[0].last_line == 5
+    joins = [e for e in edits if e.rule == "paragraphs.across_stack"]
+    assert [(e.first_line, e.last_line) for e in joins] == [(1, 5)]
+    assert "lines 3-3" in joins[0].note
+    # the pass switched off: the stack splits the paragraph and the article
+    import dataclasses
+
+    off = dataclasses.replace(ruleset, disabled=ruleset.disabled | {"paragraphs.across_stack"})
+    kept_apart, _ = build(
+        [block(1), block(3), block(5), block(6)],
+        off,
+        source=source,
+        line_starts=starts,
+        line_pages=[1] * len(lines),
+        page_labels={},
+        line_roles=roles,
+    )
+    assert len(kept_apart) == 2
+    # the line after the stack starts a paragraph: the stack splits the page into two articles
+    roles[5] = RoleDecision(4, "para_start", 5.0, ())
+    split, _ = build(
+        [block(1), block(3), block(5), block(6)],
+        ruleset,
+        source=source,
+        line_starts=starts,
+        line_pages=[1] * len(lines),
+        page_labels={},
+        line_roles=roles,
+    )
+    assert len(split) == 2
 
 
 def test_a_warm_fit_adjusts_the_shipped_weights_instead_of_replacing_them(
