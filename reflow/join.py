@@ -17,6 +17,8 @@ from reflow.stages import JOIN_PASSES
 _WORD = regex.compile(r"\p{L}+(?:[-‐]\p{L}+)*")
 _TRAILING_WORD = regex.compile(r"\p{L}+\Z")
 _LEADING_WORD = regex.compile(r"\A\p{L}+")
+#: How much of each line ``join.spaced`` sees on either side of the break (characters).
+_REACH = 40
 _CJK_PUNCT = regex.compile(r"[\p{East_Asian_Width=Wide}\p{East_Asian_Width=Fullwidth}]")
 
 
@@ -80,6 +82,13 @@ class JoinRules:
         return Joint(
             "join.hyphen", "", drop_hyphen=drop, note=f"{'dropped' if drop else 'kept'} hyphen: {word}"
         )
+
+    def join_spaced(self, left: str, right: str) -> Joint | None:
+        tail, head = left[-_REACH:], right[:_REACH]
+        for match in self.rules.spaced.finditer(f"{tail}\n{head}"):
+            if match.start() <= len(tail) < match.end():
+                return Joint("join.spaced", " ", note=f"join.spaced matched {match.group()!r}")
+        return None
 
     def join_cjk(self, left: str, right: str) -> Joint | None:
         a, b = left[-1:], right[:1]

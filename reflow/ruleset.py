@@ -387,6 +387,7 @@ class JoinRules:
     hyphens: str
     hyphen_policy: HyphenPolicy
     letter_spacing: RulePattern
+    spaced: RulePattern
 
 
 #: Character mappings a [[normalize]] rule can apply to each match (``translate``) instead of a template.
@@ -1000,6 +1001,12 @@ _SPEC: dict[str, _Table] = {
                 "Spaces in a paragraph's text that are the letter spacing of a justified line, deleted once "
                 "the paragraphs are built.",
                 RulePattern(regex.compile(r"(?!)"), "join", "letter_spacing"),
+            ),
+            "spaced": _Key(
+                _Pattern(),
+                "Where a line break is a space: matched on the end of the line, a newline and the start of "
+                "the next; a match that takes in the newline joins the lines with one space.",
+                RulePattern(regex.compile(r"(?!)"), "join", "spaced"),
             ),
         },
         merge="keys",

@@ -24,6 +24,7 @@ BREAK_PASSES: tuple[str, ...] = (
 #: How the two sides of a join are glued, first match wins.
 JOIN_PASSES: tuple[str, ...] = (
     "join.hyphen",  # Latin word hyphenated at the line end
+    "join.spaced",  # the rule set's join.spaced matches across the break: one space
     "join.cjk",  # either side is CJK: no space
     "join.latin",  # two Latin words: one space
 )

@@ -96,6 +96,28 @@ def test_a_join_after_chinese_punctuation_is_a_cjk_join() -> None:
 # --- joins ----------------------------------------------------------------------------------------------
 
 
+def test_a_byline_broken_after_the_reporters_title_gets_its_space_back() -> None:
+    """join.spaced: the dateline grammar sets a space after 记者 and after a name before 通讯员; a line broken
+    there loses it, and the join puts it back (the byline is then the one printed); running text is not
+    touched."""
+    text = (
+        "本报讯（记者 张国洋 通讯员\n"
+        "肖海旭）12月3日上午，满载\n"
+        "果蔬的冷链专列驶出。本报\n"
+        "记者从铁路部门了解到，这\n"
+        "是今年的第三趟专列。记者\n"
+        "了解到，专列全程恒温。\n"
+    )
+    article = convert(text, ZH).articles[0]
+    assert article.byline is not None and article.byline.text == "记者 张国洋 通讯员 肖海旭"
+    assert article.blocks[0].text.endswith(
+        "本报记者从铁路部门了解到，这是今年的第三趟专列。记者了解到，专列全程恒温。"
+    )
+    document = convert(text, ZH)
+    spaced = [e for e in document.edits if "join.spaced" in e.note]
+    assert [(e.first_line, e.last_line, e.inserted) for e in spaced] == [(1, 2, " ")]
+
+
 def test_a_line_end_hyphen_without_evidence_for_the_joined_word_is_kept() -> None:
     """``self-`` / ``employed``: the document never writes ``selfemployed``, so the hyphen is the word's."""
     text = (
