@@ -138,6 +138,22 @@ class StructureRules:
             return self.joiner(above.text, below.text)
         return " "
 
+    def role_prefix(self, block: Block, role: str) -> int:
+        """How much of ``block``'s text is on its first lines that have the decoded ``role`` (a byline
+        line the paragraph under it was joined to keeps only its own line)."""
+        if not self.line_starts:
+            return len(block.text)
+        length, kept = 0, 0
+        for piece in block.pieces:
+            if piece.end > piece.start:
+                line = bisect.bisect_right(self.line_starts, piece.start)
+                decided = self.line_roles.get(line)
+                if decided is None or decided.role != role:
+                    break
+                kept = length + len(piece.text)
+            length += len(piece.text)
+        return kept or len(block.text)
+
     def width(self, text: str) -> int:
         return display_width(text, ambiguous_wide=self.ruleset.layout.ambiguous_wide)
 
@@ -290,9 +306,9 @@ def _by_role(
         return Unit(block, "end", last_page, ends_article=True, note=why)
     dateline = _dateline(folded, rules)
     if dateline is None and role == "dateline":
-        dateline = ("roles.dateline", 0, len(block.text), 0, 0)
+        dateline = ("roles.dateline", 0, rules.role_prefix(block, role), 0, 0)
     elif dateline is None and role == "byline":
-        dateline = ("roles.byline", 0, 0, 0, len(block.text))
+        dateline = ("roles.byline", 0, 0, 0, rules.role_prefix(block, role))
     return Unit(block, "paragraph", last_page, jumps=jumps, dateline=dateline, ends_article=ends, note=why)
 
 

@@ -118,6 +118,16 @@ def test_a_byline_broken_after_the_reporters_title_gets_its_space_back() -> None
     assert [(e.first_line, e.last_line, e.inserted) for e in spaced] == [(1, 2, " ")]
 
 
+def test_a_byline_set_on_two_lines_is_one_byline_and_the_text_under_it_stays_in_the_body() -> None:
+    """corpus/slice/dev/xe-00164 (lines 43-45): 本报记者 毛庆晓 / 本报通讯员 蒋军, both read as byline lines,
+    are one byline (joined with its space); the editor's note the decoder ran on from it is body text."""
+    case = ROOT / "corpus" / "slice" / "dev" / "xe-00164"
+    document = convert((case / "input.txt").read_text("utf-8"), load_ruleset("zh-newspaper"))
+    (article,) = [a for a in document.articles if a.byline and "毛庆晓" in a.byline.text]
+    assert article.byline is not None and article.byline.text == "本报记者 毛庆晓 本报通讯员 蒋军"
+    assert any("条消息背后" in block.text for block in article.blocks)
+
+
 def test_a_line_end_hyphen_without_evidence_for_the_joined_word_is_kept() -> None:
     """``self-`` / ``employed``: the document never writes ``selfemployed``, so the hyphen is the word's."""
     text = (

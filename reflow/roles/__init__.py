@@ -9,7 +9,8 @@ Roles in, evidence and weights from the rule set, roles out:
    with the weights of ``[roles.weights]`` in the rule set;
 3. :func:`assign` turns the roles into what the downstream stages consume: lines that are furniture or
    captions are set aside (and recorded), and each gap between the remaining lines becomes a join or a
-   break — a line joins the one before only when it continues a paragraph. Paragraphs, headline stacks
+   break — a line joins the one before only when it continues a paragraph (or a dateline or byline set
+   on lines of its own wraps onto it). Paragraphs, headline stacks
    and articles are assembled from the roles downstream and never re-decided.
 
 :mod:`reflow.roles.fit` fits the weights on corrected pages (``reflow rules fit``).
@@ -42,6 +43,8 @@ __all__ = [
 ASIDE_ROLES = frozenset({"furniture", "caption"})
 #: Roles a paragraph line can follow and continue (a dateline or byline glued to its first line).
 PARAGRAPH_ROLES = frozenset({"para_start", "para_cont", "dateline", "byline"})
+#: Roles whose lines, set on lines of their own, wrap: two such lines in a row are one element.
+WRAPPING_ROLES = frozenset({"dateline", "byline"})
 #: Fewer non-blank lines than this are not a page: there is no layout to weigh (no column, no stack
 #: among paragraphs), and the break passes decide them alone.
 MIN_PAGE_LINES = 8
@@ -126,7 +129,11 @@ def assign(
     joined: list[Decision] = []
     for before, after in itertools.pairwise(kept):
         role, previous = by_index[after].role, by_index[before].role
-        join = role == "para_cont" and previous in PARAGRAPH_ROLES
+        # a paragraph line goes on from the one before; a dateline or byline set on lines of its own
+        # may wrap
+        join = (role == "para_cont" and previous in PARAGRAPH_ROLES) or (
+            role == previous and role in WRAPPING_ROLES
+        )
         adjacent = position[after] == position[before] + 1
         verdict = old[position[before]]
         if adjacent and (verdict.join == join or verdict.rule in BINDING_PASSES):
