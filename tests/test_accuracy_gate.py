@@ -22,13 +22,13 @@ FLOORS = {
     "zh-passes": {"bnd-F1": 0.55, "exact": 0.27, "art-B3": 0.69, "chr-F1": 0.98},
     # the default: the line-role decoder with fitted weights
     "zh-newspaper": {
-        "bnd-F1": 0.76,
-        "exact": 0.49,
-        "hdg-F1": 0.49,
-        "headl": 0.36,
-        "stack": 0.30,
-        "art-B3": 0.78,
-        "jumps": 0.62,
+        "bnd-F1": 0.79,
+        "exact": 0.52,
+        "hdg-F1": 0.52,
+        "headl": 0.41,
+        "stack": 0.35,
+        "art-B3": 0.80,
+        "jumps": 0.67,
         "chr-F1": 0.99,
     },
 }
