@@ -885,11 +885,18 @@ def _stitch(
             if back is None:
                 continue
             second_page = _article_page(second)
-            forward_ok = label(second_page) == page_key(to.page) or (
-                to.page == "下" and second_page == first_page + 1
+            # a page whose number the dump does not print (no running head with it) matches any label
+            # on a later page: the text overlap then chooses among the halves
+            later = second_page > first_page
+            forward_ok = (
+                label(second_page) == page_key(to.page)
+                or (to.page == "下" and second_page == first_page + 1)
+                or (later and second_page not in labels)
             )
-            back_ok = page_key(back.page) == label(first_page) or (
-                back.page == "上" and second_page == first_page + 1
+            back_ok = (
+                page_key(back.page) == label(first_page)
+                or (back.page == "上" and second_page == first_page + 1)
+                or (later and first_page not in labels)
             )
             if not (forward_ok and back_ok):
                 continue

@@ -153,6 +153,28 @@ def test_halves_whose_labels_disagree_stay_apart(
     assert not [e for e in document.edits if e.rule == "articles.stitch"]
 
 
+def test_halves_on_pages_that_print_no_number_are_stitched() -> None:
+    """The running head names the paper only, so no page label is known: the jump (to page 8) and the way
+    back (from page 5) are taken at their word for a later page, and the text chooses the halves."""
+
+    def page(lines: list[str]) -> str:
+        return "\n".join(["北辰时报", "", *lines]) + "\n"
+
+    text = page([*BODY_1, "（下转第八版）"]) + "\f" + page(["（续第5版）", *BODY_2])
+    document = convert(text, ZH)
+    assert document.page_labels == ()
+    assert jumps(document) == [(None, None)]
+    assert [block.text for block in document.articles[0].blocks] == [WHOLE]
+    # a label the dump does print still has to agree
+    labelled = (
+        page([*BODY_1, "（下转第八版）"])
+        + "\f"
+        + "\n".join(["2024年3月5日 星期二 第9版 要闻", "", "（续第5版）", *BODY_2])
+        + "\n"
+    )
+    assert jumps(convert(labelled, ZH)) == [(None, "八"), ("5", None)]
+
+
 def test_the_next_page_form_needs_the_next_page() -> None:
     """（转下版）/（接上版） join only halves on consecutive pages: not across a page between them."""
     page_between = (
