@@ -11,9 +11,10 @@ from __future__ import annotations
 import multiprocessing
 import random
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from reflow.roles.decoder import DECODED_ROLES, START, Weights, best_sequence
 from reflow.roles.features import LineEvidence, pair_features
@@ -116,12 +117,45 @@ def fit(
     return weights, report
 
 
-#: The pages the worker processes of :func:`fit_seeds` fit on (forked with them, not pickled to them).
-_SHARED: tuple[Sequence[Page], int, Weights | None, float] = ((), 0, None, 0.0)
+_Shared = TypeVar("_Shared")
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
+#: The function and shared argument of the running :func:`forked_map` (forked with its workers).
+_FORKED: list[tuple[Callable[[Any, Any], Any], Any]] = []
 
 
-def _fit_shared(seed: int) -> tuple[dict[str, dict[str, float]], FitReport]:
-    pages, epochs, initial, margin = _SHARED
+def _forked_call(item: Any) -> Any:
+    function, shared = _FORKED[0]
+    return function(shared, item)
+
+
+def forked_map(
+    function: Callable[[_Shared, _Item], _Result],
+    shared: _Shared,
+    items: Sequence[_Item],
+    jobs: int,
+    chunksize: int = 1,
+) -> Iterator[_Result]:
+    """``function(shared, item)`` for each item, in their order: in up to ``jobs`` forked worker processes
+    where processes can be forked (the function and ``shared`` are inherited, not pickled; only the items
+    and results are), else here, one after the other."""
+    workers = min(jobs, len(items))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (function(shared, item) for item in items)
+        return
+    _FORKED[:] = [(function, shared)]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            yield from pool.map(_forked_call, items, chunksize=chunksize)
+    finally:
+        _FORKED.clear()
+
+
+def _fit_seed(
+    shared: tuple[Sequence[Page], int, Weights | None, float], seed: int
+) -> tuple[dict[str, dict[str, float]], FitReport]:
+    pages, epochs, initial, margin = shared
     return fit(pages, epochs=epochs, seed=seed, initial=initial, margin=margin)
 
 
@@ -139,20 +173,9 @@ def fit_seeds(
     Fits that differ only in that order differ by a point on held-out pages, and by several points of
     headlines; the mean of a few is steadier than any one of them. With ``jobs`` above 1 the seeds are
     fitted in that many processes at once (where processes can be forked; the weights are the same)."""
-    global _SHARED
     if not seeds:
         raise ValueError("no seed to fit with")
-    workers = min(jobs, len(seeds))
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        _SHARED = (pages, epochs, initial, margin)
-        try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                fits = list(pool.map(_fit_shared, seeds))
-        finally:
-            _SHARED = ((), 0, None, 0.0)
-    else:
-        fits = [fit(pages, epochs=epochs, seed=seed, initial=initial, margin=margin) for seed in seeds]
+    fits = list(forked_map(_fit_seed, (pages, epochs, initial, margin), seeds, jobs))
     if len(fits) == 1:
         return fits[0]
     total: dict[str, dict[str, float]] = defaultdict(dict)

@@ -9,12 +9,10 @@ every line directly (``"line_roles"``), as generated pages do.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import sys
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -24,7 +22,7 @@ from reflow.decode import decode
 from reflow.goldalign import JsonObject, block_lines, line_roles
 from reflow.pipeline import read_page
 from reflow.roles.decoder import DECODED_ROLES
-from reflow.roles.fit import FitReport, Page, fit_seeds, strongest, weights_toml
+from reflow.roles.fit import FitReport, Page, fit_seeds, forked_map, strongest, weights_toml
 from reflow.ruleset import RuleSet
 
 #: The fitted weights of a rule file stand between these two lines (``--in-place`` rewrites them).
@@ -119,31 +117,20 @@ def find_cases(paths: Sequence[Path]) -> list[Path]:
     return sorted(found)
 
 
-#: The rule set the worker processes of :func:`_read_pages` read with (forked with them).
-_RULESET: list[RuleSet] = []
-
-
-def _read_shared(case: Path) -> Page:
-    return training_page(case, _RULESET[0])
+def _read_page(ruleset: RuleSet, case: Path) -> Page:
+    return training_page(case, ruleset)
 
 
 def _read_pages(cases: Sequence[Path], ruleset: RuleSet, jobs: int) -> Iterator[Page]:
-    """The training pages of the cases, in their order; read in ``jobs`` forked processes when above 1
-    (the feature names of the pages that come back are interned again, one string object each)."""
-    if jobs <= 1 or len(cases) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (training_page(case, ruleset) for case in cases)
-        return
-    _RULESET[:] = [ruleset]
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            for page in pool.map(_read_shared, cases, chunksize=8):
-                evidence = tuple(
-                    replace(item, features=tuple(map(sys.intern, item.features))) for item in page.evidence
-                )
-                yield replace(page, evidence=evidence, roles=tuple(map(sys.intern, page.roles)))
-    finally:
-        _RULESET.clear()
+    """The training pages of the cases, in their order, read in up to ``jobs`` worker processes (the
+    feature names of pages read elsewhere are interned again here, one string object each)."""
+    for page in forked_map(_read_page, ruleset, cases, jobs, chunksize=8):
+        if jobs > 1:
+            evidence = tuple(
+                replace(item, features=tuple(map(sys.intern, item.features))) for item in page.evidence
+            )
+            page = replace(page, evidence=evidence, roles=tuple(map(sys.intern, page.roles)))
+        yield page
 
 
 def fit_cases(
