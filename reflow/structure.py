@@ -406,7 +406,6 @@ def _continued(
     first, second = before.block, after.block
     glue = rules.joiner(first.text, second.text)
     at = second.pieces[0].start
-    pieces = (*first.pieces, *((Piece(glue, at, at),) if glue else ()), *second.pieces)
     lines = ", ".join(f"{s.members[0].first_line}-{s.members[-1].last_line}" for s in stacks)
     edits.append(
         Edit(
@@ -420,14 +419,20 @@ def _continued(
             note=f"the paragraph goes on after the headline stack at lines {lines}",
         )
     )
-    block = replace(first, pieces=pieces, last_line=second.last_line)
     return replace(
         before,
-        block=block,
+        block=_joined(first, second, glue, at),
         last_page=after.last_page,
         jumps=before.jumps + after.jumps,
         ends_article=after.ends_article,
     )
+
+
+def _joined(first: Block, second: Block, glue: str, at: int) -> Block:
+    """One paragraph of ``first`` and the ``second`` that goes on from it, ``glue`` inserted at source
+    offset ``at`` between them."""
+    pieces = (*first.pieces, *((Piece(glue, at, at),) if glue else ()), *second.pieces)
+    return replace(first, pieces=pieces, last_line=second.last_line)
 
 
 def _adjacent(above: Block, below: Block) -> bool:
@@ -917,8 +922,7 @@ def _stitch(
         ):
             # the paragraph cut by the jump goes on in the second half
             glue = joiner(cut.text, resumed.text)
-            pieces = cut.pieces + ((Piece(glue, cut.end, cut.end),) if glue else ()) + resumed.pieces
-            whole = replace(cut, pieces=pieces, last_line=resumed.last_line)
+            whole = _joined(cut, resumed, glue, cut.end)
             blocks = (*first.blocks[:-1], whole, *second.blocks[1:])
             edits.append(
                 Edit(
