@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 
 from reflow import convert
 from reflow.cli import main
-from reflow.model import Edit
+from reflow.model import Article, Edit
 from reflow.roles.decoder import DECODED_ROLES, START, best_sequence, decisions
 from reflow.roles.features import LineEvidence, pair_features
 from reflow.roles.fit import Page, fit, fit_seeds, weights_toml
 from reflow.roles.training import BEGIN, END, fit_cases, replace_section
-from reflow.ruleset import RuleFileError, load_ruleset
+from reflow.ruleset import RuleFileError, RuleSet, load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -463,15 +463,19 @@ def test_a_paragraph_goes_on_across_a_headline_stack_printed_inside_it() -> None
         6: RoleDecision(5, "para_start", 5.0, ()),
     }
     ruleset = load_ruleset("zh-newspaper")
-    articles, edits = build(
-        [block(1), block(3), block(5), block(6)],
-        ruleset,
-        source=source,
-        line_starts=starts,
-        line_pages=[1] * len(lines),
-        page_labels={},
-        line_roles=roles,
-    )
+
+    def structure(rules: RuleSet) -> tuple[list[Article], list[Edit]]:
+        return build(
+            [block(1), block(3), block(5), block(6)],
+            rules,
+            source=source,
+            line_starts=starts,
+            line_pages=[1] * len(lines),
+            page_labels={},
+            line_roles=roles,
+        )
+
+    articles, edits = structure(ruleset)
     assert len(articles) == 1
     article = articles[0]
     assert article.headline is not None and article.headline.text == "医保码全省通用 看病结算更便捷"
@@ -487,28 +491,10 @@ def test_a_paragraph_goes_on_across_a_headline_stack_printed_inside_it() -> None
     import dataclasses
 
     off = dataclasses.replace(ruleset, disabled=ruleset.disabled | {"paragraphs.across_stack"})
-    kept_apart, _ = build(
-        [block(1), block(3), block(5), block(6)],
-        off,
-        source=source,
-        line_starts=starts,
-        line_pages=[1] * len(lines),
-        page_labels={},
-        line_roles=roles,
-    )
-    assert len(kept_apart) == 2
+    assert len(structure(off)[0]) == 2
     # the line after the stack starts a paragraph: the stack splits the page into two articles
     roles[5] = RoleDecision(4, "para_start", 5.0, ())
-    split, _ = build(
-        [block(1), block(3), block(5), block(6)],
-        ruleset,
-        source=source,
-        line_starts=starts,
-        line_pages=[1] * len(lines),
-        page_labels={},
-        line_roles=roles,
-    )
-    assert len(split) == 2
+    assert len(structure(ruleset)[0]) == 2
 
 
 def test_a_warm_fit_adjusts_the_shipped_weights_instead_of_replacing_them(
