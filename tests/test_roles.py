@@ -383,25 +383,57 @@ def test_one_paragraph_per_line_binds_the_decoder() -> None:
 
 def test_a_subtitle_wrapped_across_a_blank_line_is_one_subtitle() -> None:
     """pdftotext puts a blank line inside the sample's two-line subtitle (lines 328 and 330): the line above
-    is filled and longer, so the stack goes on; two headlines printed apart do not merge."""
+    is filled and longer, so the stack goes on. Headline lines printed apart are two titles, filled or not,
+    and a subtitle line that starts with its own dash starts a second subtitle."""
     article = convert(SAMPLE.read_text("utf-8"), load_ruleset("zh-newspaper")).articles[0]
     assert article.subheadline is not None and article.subheadline.first_line == 328
     assert article.subheadline.text.endswith("二十国集团领导人第十五次峰会成果")
-    # two titles printed apart, the upper one filled but shorter: not one title wrapped
     from reflow.model import Block, BlockKind, Piece
     from reflow.roles.decoder import RoleDecision
     from reflow.structure import StructureRules, _wrapped
 
-    source = "校园文明公约\n\n区域国别研究院博洽书会报名\n\n报名通知的正文\n"
+    source = "校园文明公约\n\n区域国别研究院博洽书会报名\n\n报名通知的正文\n\n——正文\n"
     upper = Block(BlockKind.PARAGRAPH, (Piece("校园文明公约", 0, 6),), 1, 1, 1)
     lower = Block(BlockKind.PARAGRAPH, (Piece("区域国别研究院博洽书会报名", 8, 21),), 3, 3, 1)
     rest = Block(BlockKind.PARAGRAPH, (Piece("报名通知", 23, 27),), 5, 5, 1)
+    dashed = Block(BlockKind.PARAGRAPH, (Piece("——正文", 31, 35),), 7, 7, 1)
     roles = {n: RoleDecision(n - 1, "headline", 1.0, (), full=True) for n in (1, 3)}
-    rules = StructureRules(load_ruleset("zh-newspaper"), source, [0, 7, 8, 22, 23], line_roles=roles)
-    assert not _wrapped(upper, lower, rules)
-    assert _wrapped(lower, rest, rules)  # filled and longer: the rest of one title
-    unfilled = StructureRules(load_ruleset("zh-newspaper"), source, [0, 7, 8, 22, 23], line_roles={})
-    assert not _wrapped(lower, rest, unfilled)
+    rules = StructureRules(load_ruleset("zh-newspaper"), source, [0, 7, 8, 22, 23, 30, 31], line_roles=roles)
+    assert not _wrapped(upper, lower, "subtitle", rules)  # the upper one filled but shorter
+    assert _wrapped(lower, rest, "subtitle", rules)  # filled and longer: the rest of one subtitle
+    assert not _wrapped(lower, dashed, "subtitle", rules)  # a dash starts a subtitle of its own
+    assert not _wrapped(lower, rest, "headline", rules)  # two headlines printed apart
+    unfilled = StructureRules(load_ruleset("zh-newspaper"), source, [0, 7, 8, 22, 23, 30, 31], line_roles={})
+    assert not _wrapped(lower, rest, "subtitle", unfilled)
+
+
+def test_headline_lines_printed_apart_head_two_articles() -> None:
+    """Two headline lines with a blank line between them are two titles even when the upper one fills its
+    column (dev/rl-00503: a spanning story's title printed between the kicker and title of the next)."""
+    kicker, first, second = "聚焦秋粮丰收", "成都新增二十条社区微公交线路", "千亩良田迎丰年"
+    body = "十月初的豫东平原，秋风送爽，金黄的玉米地一望无际。"
+    text = "\n\n".join([kicker, first, second]) + "\n" + "\n".join(body[k : k + 12] for k in range(0, 24, 12))
+    from reflow.model import Block, BlockKind, Piece
+    from reflow.roles.decoder import RoleDecision
+    from reflow.structure import StructureRules, Unit, _role_stacks
+
+    starts = [0]
+    for line in text.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    roles = {1: "kicker", 3: "headline", 5: "headline"}
+    decided = {n: RoleDecision(n - 1, r, 1.0, (), full=True) for n, r in roles.items()}
+    rules = StructureRules(load_ruleset("zh-newspaper"), text, starts, line_roles=decided)
+    units = [
+        Unit(
+            Block(BlockKind.PARAGRAPH, (Piece(t, starts[n - 1], starts[n - 1] + len(t)),), n, n, 1),
+            "stack",
+            1,
+            stack_role=roles[n],
+        )
+        for n, t in ((1, kicker), (3, first), (5, second))
+    ]
+    stacks = _role_stacks(units, rules, [])
+    assert [[b.text for b in s.members] for s in stacks] == [[kicker, first], [second]]
 
 
 def test_title_lines_are_glued_with_a_space_only_where_a_phrase_ended_short_of_the_box() -> None:
