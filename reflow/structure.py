@@ -31,7 +31,7 @@ import regex
 from reflow import pieces as cutter
 from reflow.model import Article, Block, BlockKind, Edit, Jump, Piece
 from reflow.roles.decoder import RoleDecision
-from reflow.ruleset import HeadlineRules, RuleSet
+from reflow.ruleset import HeadlineRules, RulePattern, RuleSet
 from reflow.shadow import Shadow
 from reflow.width import display_width
 
@@ -471,6 +471,37 @@ def _continues_heading(previous: Unit | Stack | None, unit: Unit, rules: Structu
 
 
 def _dateline(folded: str, rules: StructureRules) -> tuple[str, int, int, int, int] | None:
+    """The first dateline rule that matches the start of the text: (rule, dateline span, byline span).
+
+    A justified line may come out of pdftotext letter-spaced (``新 竹 15 日 电 ）``): where no rule
+    matches the text as it is, the rules are tried on it without the spaces inside its first
+    characters, and the spans mapped back to the text."""
+    found = _dateline_match(folded, rules)
+    if found is not None:
+        return found
+    head = folded[:_DATELINE_REACH]
+    if not _LETTER_SPACE.search(head):
+        return None
+    kept = [k for k, char in enumerate(head) if not char.isspace()]
+    squeezed = "".join(head[k] for k in kept) + folded[len(head) :]
+    found = _dateline_match(squeezed, rules)
+    if found is None:
+        return None
+    where = [*kept, *range(len(head), len(folded))]
+
+    def back(start: int, end: int) -> tuple[int, int]:
+        return (where[start], where[end - 1] + 1) if end > start else (0, 0)
+
+    rule, d_start, d_end, b_start, b_end = found
+    return (rule, *back(d_start, d_end), *back(b_start, b_end))
+
+
+#: How far into a paragraph a letter-spaced dateline is looked for (characters).
+_DATELINE_REACH = 60
+_LETTER_SPACE = regex.compile(r"[\p{Han}\p{N}][ \u3000][\p{Han}\p{N}]")
+
+
+def _dateline_match(folded: str, rules: StructureRules) -> tuple[str, int, int, int, int] | None:
     for rule in rules.datelines:
         match = rule.pattern.match(folded)
         if match is None or not match.group().strip():
@@ -482,9 +513,6 @@ def _dateline(folded: str, rules: StructureRules) -> tuple[str, int, int, int, i
             span = (0, 0)
         return (rule.name, *span, *byline)
     return None
-
-
-# --- 5: runs of short blocks: headline stacks, subheads or paragraphs ---------------------------------
 
 
 def _resolve_short_runs(
@@ -987,24 +1015,36 @@ def _stitch(
 
 
 def _without_letter_spacing(article: Article, rules: StructureRules, edits: list[Edit]) -> Article:
-    """The article with the spaces ``join.letter_spacing`` matches taken out of its paragraphs' text."""
+    """The article with the spaces ``join.letter_spacing`` matches taken out of its paragraphs' text, and
+    every space between two characters of its dateline (a dateline has none: ``新 竹 15 日 电``)."""
     pattern = rules.ruleset.join.letter_spacing
-    blocks = []
-    for block in article.blocks:
-        spaces = [m.span() for m in pattern.finditer(block.text)] if block.kind == BlockKind.PARAGRAPH else []
-        if not spaces:
-            blocks.append(block)
-            continue
-        kept: list[Piece] = []
-        at = 0
-        for start, end in spaces:
-            kept.extend(cutter.cut(block.pieces, at, start))
-            space = rules.trimmed(block, cutter.cut(block.pieces, start, end))
-            edits.append(rules.edit("paragraphs.letter_spacing", "delete", space.pieces, space))
-            at = end
-        kept.extend(cutter.cut(block.pieces, at, len(block.text)))
-        blocks.append(replace(block, pieces=tuple(kept)))
-    return replace(article, blocks=tuple(blocks))
+    blocks = tuple(
+        _unspaced(block, pattern, rules, edits) if block.kind == BlockKind.PARAGRAPH else block
+        for block in article.blocks
+    )
+    dateline = article.dateline
+    if dateline is not None:
+        dateline = _unspaced(dateline, _DATELINE_SPACE, rules, edits)
+    return replace(article, blocks=blocks, dateline=dateline)
+
+
+_DATELINE_SPACE = RulePattern(regex.compile(r"(?<=[\p{Han}\p{N}])[ \t\u3000]+(?=[\p{Han}\p{N}])"))
+
+
+def _unspaced(block: Block, pattern: RulePattern, rules: StructureRules, edits: list[Edit]) -> Block:
+    """The block without the spaces ``pattern`` matches in its text (each deletion recorded)."""
+    spaces = [m.span() for m in pattern.finditer(block.text)]
+    if not spaces:
+        return block
+    kept: list[Piece] = []
+    at = 0
+    for start, end in spaces:
+        kept.extend(cutter.cut(block.pieces, at, start))
+        space = rules.trimmed(block, cutter.cut(block.pieces, start, end))
+        edits.append(rules.edit("paragraphs.letter_spacing", "delete", space.pieces, space))
+        at = end
+    kept.extend(cutter.cut(block.pieces, at, len(block.text)))
+    return replace(block, pieces=tuple(kept))
 
 
 def _text_overlap(first: Article, second: Article) -> float:

@@ -128,6 +128,27 @@ def test_a_byline_set_on_two_lines_is_one_byline_and_the_text_under_it_stays_in_
     assert any("条消息背后" in block.text for block in article.blocks)
 
 
+def test_a_letter_spaced_dateline_is_found_and_printed_without_its_spaces() -> None:
+    """dev/rl-00110: a justified line came out of pdftotext letter-spaced (新 竹 15 日 电 ）); the dateline
+    rules match it once the spaces of its first characters are set aside, the dateline keeps its own
+    characters only (each space deleted with an edit), and the body starts after its bracket."""
+    text = (
+        "（中央社记者汪鑫帅\n"
+        "新 竹 15 日 电 ） 11 月 16\n"
+        "日晚，校园歌会在仙林校区\n"
+        "举行，数百名师生到场观看\n"
+        "演出。歌会由学生会主办，\n"
+        "共有十二个节目。\n"
+    )
+    document = convert(text, ZH)
+    (article,) = document.articles
+    assert article.dateline is not None and article.dateline.text == "中央社记者汪鑫帅新竹15日电"
+    assert article.blocks[0].text.startswith("11月16日晚，校园歌会")
+    deleted = [e for e in document.edits if e.rule == "paragraphs.letter_spacing" and e.first_line == 2]
+    # the spaces between two Han characters (新 竹, 日 电); those next to digits went in normalisation
+    assert [text[e.start - 1 : e.end + 1] for e in deleted] == ["新 竹", "日 电"]
+
+
 def test_a_line_end_hyphen_without_evidence_for_the_joined_word_is_kept() -> None:
     """``self-`` / ``employed``: the document never writes ``selfemployed``, so the hyphen is the word's."""
     text = (
