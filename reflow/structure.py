@@ -725,17 +725,79 @@ def _attach_and_build(
         if i not in taken and j not in stack_of:
             stack_of[j] = i
             taken.add(i)
+    continued = (
+        _printed_inside(sequence, stack_of, rules, edits) if rules.ruleset.enabled("headlines.inside") else {}
+    )
+    merged: dict[int, _Segment] = {}
+    for j, item in enumerate(sequence):
+        if isinstance(item, _Segment):
+            owner = j
+            while owner in continued:
+                owner = continued[owner]
+            merged.setdefault(owner, _Segment()).units.extend(item.units)
     articles: list[Article] = []
     for j, item in enumerate(sequence):
         if isinstance(item, _Segment):
+            if j in continued:
+                continue
             stack = sequence[stack_of[j]] if j in stack_of else None
             assert stack is None or isinstance(stack, Stack)
             articles.append(
-                _article(f"a{len(articles) + 1}", item, stack, rules, edits, moved=stack_of.get(j, j) > j)
+                _article(
+                    f"a{len(articles) + 1}", merged[j], stack, rules, edits, moved=stack_of.get(j, j) > j
+                )
             )
         elif j not in taken:
             articles.append(_article(f"a{len(articles) + 1}", _Segment(), item, rules, edits, moved=False))
     return articles
+
+
+def _printed_inside(
+    sequence: Sequence[_Segment | Stack],
+    stack_of: Mapping[int, int],
+    rules: StructureRules,
+    edits: list[Edit],
+) -> dict[int, int]:
+    """Segments that go on the article before their stack: where a stack went to the text printed above
+    it and the text under it got no stack, opens with no dateline, lead-in or jump marker and is on the
+    same page, the stack was printed inside its article (after the lead paragraphs, as a daily sets a
+    title inside the body): the text under it is the same article. Maps such a segment's index to the
+    index of the segment it goes on."""
+    continued: dict[int, int] = {}
+    for j in range(2, len(sequence)):
+        after, stack, before = sequence[j], sequence[j - 1], sequence[j - 2]
+        if not (isinstance(after, _Segment) and isinstance(stack, Stack) and isinstance(before, _Segment)):
+            continue
+        if (
+            j in stack_of
+            or stack_of.get(j - 2) != j - 1
+            or stack.inset
+            or not after.units
+            or not before.units
+        ):
+            continue
+        first, last = after.units[0], before.units[-1]
+        opens = first.dateline is not None or first.jumps or rules.is_lead_in(first.block)
+        closed = last.ends_article or last.jumps or first.block.page != last.last_page
+        if opens or closed:
+            continue
+        continued[j] = j - 2
+        top = stack.members[0]
+        at = top.start
+        edits[:] = [e for e in edits if not (e.rule == "articles.split" and e.start == at and e.end == at)]
+        edits.append(
+            Edit(
+                "headlines.inside",
+                "join",
+                at,
+                at,
+                last.block.last_line,
+                first.block.first_line,
+                note=f"the headline stack at line {top.first_line} was printed inside its article: the text "
+                f"under it goes on the article above",
+            )
+        )
+    return continued
 
 
 def _article(

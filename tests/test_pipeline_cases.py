@@ -149,6 +149,66 @@ def test_a_letter_spaced_dateline_is_found_and_printed_without_its_spaces() -> N
     assert [text[e.start - 1 : e.end + 1] for e in deleted] == ["新 竹", "日 电"]
 
 
+#: dev/rl-00213, lines 1-40 (headlines inside): the stack is printed after the lead paragraphs
+INSIDE_PAGE = (
+    "教育 江南晨报 2024年2月17日\n"
+    "\n"
+    "江南晨报\n"
+    "JIANGNAN MORNING POST\n"
+    "\n"
+    "新华社贵阳2月17日电 初冬时节，闽\n"
+    "北山区层林尽染。在福建省南平市建瓯市东\n"
+    "峰镇的竹林里，伐竹工人正把一根根毛竹顺\n"
+    "着索道运下山。山脚下的加工园区内机器轰\n"
+    "鸣，这些毛竹几天后将变成竹地板、竹餐具，\n"
+    "甚至是可以替代塑料的竹纤维包装材料。\n"
+    "建瓯现有竹林面积约140万亩，竹子是\n"
+    "当地农民增收的重要来源。过去，竹子大多\n"
+    "以原竹形式低价外销，“一根竹子卖十几元，\n"
+    "山上砍得辛苦，钱却赚得不多”。近年来，\n"
+    "当地围绕竹材精深加工做文章，去年竹产业\n"
+    "全链条产值达到106亿元，比5年前翻了一番。\n"
+    "\n"
+    "县域经济观察\n"
+    "\n"
+    "一根竹子撑起百亿产业\n"
+    "——福建建瓯延伸竹产业链见闻\n"
+    "\n"
+    "一、从卖原竹到卖产品\n"
+    "走进园区内的青岚竹业有限公司，车间\n"
+    "里一条全自动竹片刨切线正在运转。公司总\n"
+    "经理詹立新介绍，过去一根毛竹的利用率不\n"
+    "\n"
+    "到 40%，如今通过重组竹、竹集成材等工艺，\n"
+    "竹梢、竹屑都能派上用场，综合利用率提高\n"
+    "到 90% 以上。\n"
+    "“同样一根竹子，做成竹地板能卖到原\n"
+    "来的 6 倍。”詹立新说，公司产品六成销往\n"
+    "\n"
+    "欧美和日韩市场，今年的订单已经排到明年\n"
+    "3 月。\n"
+    "\n"
+    "二、链条长了，竹农的路宽了\n"
+    "\n"
+    "产业链延伸，带动的不只是企业。东峰\n"
+)
+
+
+def test_a_stack_printed_inside_its_article_does_not_split_it() -> None:
+    """headlines.inside: the stack went to the lead paragraphs above it, and the text under it (a section
+    heading, no dateline) got none: it goes on the same article, and the split at the stack is undone."""
+    rules = load_ruleset("zh-newspaper")
+    document = convert(INSIDE_PAGE, rules)
+    (article,) = [a for a in document.articles if a.blocks]
+    assert article.headline is not None and article.headline.text == "一根竹子撑起百亿产业"
+    assert [b.text[:9] for b in article.blocks[1:3]] == ["建瓯现有竹林面积约", "一、从卖原竹到卖产"]
+    inside = [(e.first_line, e.last_line) for e in document.edits if e.rule == "headlines.inside"]
+    assert inside == [(17, 24)]
+    assert not [e for e in document.edits if e.rule == "articles.split" and e.first_line == 19]
+    off = dataclasses.replace(rules, disabled=frozenset({"headlines.inside"}))
+    assert len([a for a in convert(INSIDE_PAGE, off).articles if a.blocks]) == 2
+
+
 def test_a_line_end_hyphen_without_evidence_for_the_joined_word_is_kept() -> None:
     """``self-`` / ``employed``: the document never writes ``selfemployed``, so the hyphen is the word's."""
     text = (
