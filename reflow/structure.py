@@ -668,6 +668,11 @@ def _inset(item: _Segment | Stack) -> bool:
     return isinstance(item, Stack) and item.inset
 
 
+#: What a piece of a stack (no headline line in it: a kicker or a subtitle alone) pays to head an article:
+#: more than any share of words, so whole stacks choose their articles first.
+FRAGMENT_COST = 1.0
+
+
 def _attach_options(
     sequence: Sequence[_Segment | Stack], headlines: HeadlineRules, words: dict[int, set[str]]
 ) -> list[tuple[float, int, int, int]]:
@@ -709,6 +714,8 @@ def _attach_options(
                     segment = sequence[j]
                     assert isinstance(segment, _Segment)
                     cost = headlines.skip_cost * abs(r - place)
+                    if stack.roles and "headline" not in stack.roles:
+                        cost += FRAGMENT_COST
                     options.append((_overlap(stack, segment, words) - cost, side, i, j))
         start = end
     return options
@@ -725,6 +732,7 @@ def _attach_and_build(
         if i not in taken and j not in stack_of:
             stack_of[j] = i
             taken.add(i)
+    stacks, absorbed = _fold_fragments(sequence, taken, edits)
     continued = (
         _printed_inside(sequence, stack_of, rules, edits) if rules.ruleset.enabled("headlines.inside") else {}
     )
@@ -740,16 +748,60 @@ def _attach_and_build(
         if isinstance(item, _Segment):
             if j in continued:
                 continue
-            stack = sequence[stack_of[j]] if j in stack_of else None
-            assert stack is None or isinstance(stack, Stack)
+            stack = stacks[stack_of[j]] if j in stack_of else None
             articles.append(
                 _article(
                     f"a{len(articles) + 1}", merged[j], stack, rules, edits, moved=stack_of.get(j, j) > j
                 )
             )
-        elif j not in taken:
+        elif j not in taken and j not in absorbed:
             articles.append(_article(f"a{len(articles) + 1}", _Segment(), item, rules, edits, moved=False))
     return articles
+
+
+def _fold_fragments(
+    sequence: Sequence[_Segment | Stack], taken: set[int], edits: list[Edit]
+) -> tuple[dict[int, Stack], set[int]]:
+    """The stacks by index, with each piece of a stack that headed no article folded into its neighbour:
+    a kicker alone goes to the next stack on the page that heads an article and has no kicker, a
+    subtitle alone to the one before that has no subtitle (pdftotext printed the stack in pieces).
+    Returns the stacks and the indices of the pieces folded away."""
+    stacks = {i: item for i, item in enumerate(sequence) if isinstance(item, Stack)}
+    absorbed: set[int] = set()
+    for i, piece in sorted(stacks.items()):
+        if i in taken or set(piece.roles) not in ({"kicker"}, {"subtitle"}):
+            continue
+        role = piece.roles[0]
+        page = piece.members[0].page
+        order = range(i + 1, len(sequence)) if role == "kicker" else range(i - 1, -1, -1)
+        target = next((k for k in order if k in taken and k in stacks), None)
+        if target is None:
+            continue
+        host = stacks[target]
+        if role in host.roles or host.members[0].page != page:
+            continue
+        first, last = piece.members[0], piece.members[-1]
+        if role == "kicker":
+            stacks[target] = replace(
+                host, members=piece.members + host.members, roles=piece.roles + host.roles
+            )
+        else:
+            stacks[target] = replace(
+                host, members=host.members + piece.members, roles=host.roles + piece.roles
+            )
+        absorbed.add(i)
+        edits.append(
+            Edit(
+                "headlines.attach",
+                "move-headline",
+                first.start,
+                last.end,
+                first.first_line,
+                last.last_line,
+                note=f"the {role} alone joins the headline stack at line {host.members[0].first_line}",
+            )
+        )
+    return stacks, absorbed
 
 
 def _printed_inside(

@@ -575,3 +575,38 @@ def test_a_paired_mark_left_open_is_evidence_that_the_text_goes_on() -> None:
     document = convert(text, ruleset)
     (block,) = [b for a in document.articles for b in a.blocks if b.first_line <= 423 <= b.last_line]
     assert block.first_line < 421
+
+
+def test_a_kicker_or_subtitle_alone_joins_the_neighbouring_stack_that_lacks_one() -> None:
+    """pdftotext printed a stack in pieces: a kicker alone that heads no article joins the next stack that
+    heads one and has no kicker; a subtitle alone joins the one before without a subtitle; a host that
+    has that part already keeps its own."""
+    from reflow.model import Block, BlockKind, Piece
+    from reflow.structure import Stack, Unit, _fold_fragments, _Segment
+
+    def block(text: str, line: int) -> Block:
+        return Block(BlockKind.PARAGRAPH, (Piece(text, line * 10, line * 10 + len(text)),), line, line, 1)
+
+    kicker = Stack((block("县域经济观察", 1),), ("kicker",))
+    head = Stack((block("一根竹子撑起百亿产业", 5),), ("headline",))
+    subtitle = Stack((block("——福建建瓯延伸竹产业链见闻", 9),), ("subtitle",))
+    body = _Segment([Unit(block("初冬时节，闽北山区层林尽染。", 3), "paragraph", 1)])
+    rest = _Segment([Unit(block("走进园区内的青岚竹业有限公司。", 7), "paragraph", 1)])
+    edits: list[Edit] = []
+    stacks, absorbed = _fold_fragments([kicker, body, head, rest, subtitle], {2}, edits)
+    assert absorbed == {0, 4}
+    assert [b.text for b in stacks[2].members] == [
+        "县域经济观察",
+        "一根竹子撑起百亿产业",
+        "——福建建瓯延伸竹产业链见闻",
+    ]
+    assert stacks[2].roles == ("kicker", "headline", "subtitle")
+    assert [(e.rule, e.first_line) for e in edits] == [("headlines.attach", 1), ("headlines.attach", 9)]
+    # a piece chooses after the whole stacks: the body under the kicker goes to the headline printed below it
+    from reflow.structure import _attach_options
+
+    options = _attach_options([kicker, body, head], load_ruleset("zh-newspaper").headlines, {})
+    assert max(options)[2:] == (2, 1)
+    own = Stack((block("深读", 4), block("一根竹子撑起百亿产业", 5)), ("kicker", "headline"))
+    stacks, absorbed = _fold_fragments([kicker, body, own, rest], {2}, [])
+    assert absorbed == set() and stacks[2] == own
