@@ -203,7 +203,7 @@ def build(
     sequence = _split(items, rules, edits)
     articles = _attach_and_build(sequence, rules, edits)
     if ruleset.enabled("articles.stitch"):
-        articles = _stitch(articles, page_labels, edits, rules, joiner)
+        articles = _stitch(articles, page_labels, edits, rules)
     if ruleset.enabled("paragraphs.letter_spacing"):
         articles = [_without_letter_spacing(article, rules, edits) for article in articles]
     return articles, edits
@@ -781,14 +781,8 @@ def _fold_fragments(
         if role in host.roles or host.members[0].page != page:
             continue
         first, last = piece.members[0], piece.members[-1]
-        if role == "kicker":
-            stacks[target] = replace(
-                host, members=piece.members + host.members, roles=piece.roles + host.roles
-            )
-        else:
-            stacks[target] = replace(
-                host, members=host.members + piece.members, roles=host.roles + piece.roles
-            )
+        top, bottom = (piece, host) if role == "kicker" else (host, piece)  # a kicker stands above
+        stacks[target] = replace(host, members=top.members + bottom.members, roles=top.roles + bottom.roles)
         absorbed.add(i)
         edits.append(
             Edit(
@@ -816,6 +810,7 @@ def _printed_inside(
     title inside the body): the text under it is the same article. Maps such a segment's index to the
     index of the segment it goes on."""
     continued: dict[int, int] = {}
+    undone: set[int] = set()  # source offsets of the splits at the stacks printed inside
     for j in range(2, len(sequence)):
         after, stack, before = sequence[j], sequence[j - 1], sequence[j - 2]
         if not (isinstance(after, _Segment) and isinstance(stack, Stack) and isinstance(before, _Segment)):
@@ -836,7 +831,7 @@ def _printed_inside(
         continued[j] = j - 2
         top = stack.members[0]
         at = top.start
-        edits[:] = [e for e in edits if not (e.rule == "articles.split" and e.start == at and e.end == at)]
+        undone.add(at)
         edits.append(
             Edit(
                 "headlines.inside",
@@ -849,6 +844,10 @@ def _printed_inside(
                 f"under it goes on the article above",
             )
         )
+    if undone:
+        edits[:] = [
+            e for e in edits if not (e.rule == "articles.split" and e.start == e.end and e.start in undone)
+        ]
     return continued
 
 
@@ -1019,7 +1018,6 @@ def _stitch(
     labels: dict[int, str],
     edits: list[Edit],
     rules: StructureRules,
-    joiner: Callable[[str, str], str],
 ) -> list[Article]:
     """Join jumped halves: a 'continues on p' half with a 'continued from q' half on page p."""
 
@@ -1070,7 +1068,7 @@ def _stitch(
             and not rules.finished(cut.text)
         ):
             # the paragraph cut by the jump goes on in the second half
-            glue = joiner(cut.text, resumed.text)
+            glue = rules.joiner(cut.text, resumed.text)
             whole = _joined(cut, resumed, glue, cut.end)
             blocks = (*first.blocks[:-1], whole, *second.blocks[1:])
             edits.append(

@@ -92,14 +92,19 @@ def test_the_decoder_uses_the_role_before() -> None:
     assert explained[1].margin == pytest.approx(1.0 + 3.0 - 2.0)
 
 
-def test_fit_learns_a_separable_page_and_is_deterministic() -> None:
+def _toy_page() -> tuple[tuple[LineEvidence, ...], tuple[str, ...]]:
+    """Twelve lines, every third one short and a headline, the others long paragraph starts."""
     evidence = tuple(
         LineEvidence(
             k, ("bias", "short") if k % 3 == 0 else ("bias", "long"), "start" if k == 0 else "tight", "break"
         )
         for k in range(12)
     )
-    roles = tuple("headline" if k % 3 == 0 else "para_start" for k in range(12))
+    return evidence, tuple("headline" if k % 3 == 0 else "para_start" for k in range(12))
+
+
+def test_fit_learns_a_separable_page_and_is_deterministic() -> None:
+    evidence, roles = _toy_page()
     pages = [Page("toy", evidence, roles)]
     weights, report = fit(pages, epochs=5, seed=3)
     assert best_sequence(evidence, weights) == list(roles)
@@ -108,13 +113,7 @@ def test_fit_learns_a_separable_page_and_is_deterministic() -> None:
 
 
 def test_a_loss_augmented_fit_separates_the_gold_by_its_margin() -> None:
-    evidence = tuple(
-        LineEvidence(
-            k, ("bias", "short") if k % 3 == 0 else ("bias", "long"), "start" if k == 0 else "tight", "break"
-        )
-        for k in range(12)
-    )
-    roles = tuple("headline" if k % 3 == 0 else "para_start" for k in range(12))
+    evidence, roles = _toy_page()
     # decoding against the gold: with no weights every other role is worth the margin more
     augmented = best_sequence(evidence, {}, roles, 5.0)
     assert all(guess != gold for guess, gold in zip(augmented, roles, strict=True))
