@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import shutil
+import subprocess
+import sys
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,7 +21,7 @@ from reflow.cli import main
 from reflow.model import Article, Edit
 from reflow.roles.decoder import DECODED_ROLES, START, best_sequence, decisions
 from reflow.roles.features import LineEvidence, pair_features
-from reflow.roles.fit import Page, fit, fit_seeds, weights_toml
+from reflow.roles.fit import Page, fit, fit_seeds, forked_map, weights_toml
 from reflow.roles.training import BEGIN, END, fit_cases, replace_section
 from reflow.ruleset import RuleFileError, RuleSet, load_ruleset
 
@@ -252,6 +256,33 @@ def test_cases_read_in_worker_processes_fit_the_same_weights() -> None:
     one = fit_cases(cases, ruleset, epochs=2, seeds=(0, 1))
     assert fit_cases(cases, ruleset, epochs=2, seeds=(0, 1), jobs=2) == one
     assert one.weights and one.report.pages == 3
+
+
+def _pid(_shared: object, _item: int) -> int:
+    return os.getpid()
+
+
+def test_forked_map_forks_only_from_a_single_threaded_process() -> None:
+    """A child forked beside other threads inherits the locks they hold and may wait forever: with a
+    thread running, the items are done in this process; alone, in forked workers."""
+    stop = threading.Event()
+    beside = threading.Thread(target=stop.wait)
+    beside.start()
+    try:
+        assert set(forked_map(_pid, None, range(4), jobs=2)) == {os.getpid()}
+    finally:
+        stop.set()
+        beside.join()
+    # a fresh interpreter has no other thread (this one may keep some from other tests)
+    script = (
+        "import os, threading\n"
+        "from reflow.roles.fit import forked_map\n"
+        "assert threading.active_count() == 1\n"
+        "pids = set(forked_map(lambda _s, _i: os.getpid(), None, range(4), jobs=2))\n"
+        "print(os.getpid() not in pids and len(pids) >= 1)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"
 
 
 def test_rules_fit_reports_a_folder_without_cases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import random
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -138,9 +139,14 @@ def forked_map(
 ) -> Iterator[_Result]:
     """``function(shared, item)`` for each item, in their order: in up to ``jobs`` forked worker processes
     where processes can be forked (the function and ``shared`` are inherited, not pickled; only the items
-    and results are), else here, one after the other."""
+    and results are), else here, one after the other.
+
+    Only a single-threaded process forks: a child forked beside other threads inherits whatever locks
+    they held at that moment, and can wait on one forever. With other threads running (a Dask client,
+    a progress monitor, an application's own), the items are done here; the results are the same."""
     workers = min(jobs, len(items))
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    if workers <= 1 or not forkable:
         yield from (function(shared, item) for item in items)
         return
     _FORKED[:] = [(function, shared)]
