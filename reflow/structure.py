@@ -515,6 +515,9 @@ def _dateline_match(folded: str, rules: StructureRules) -> tuple[str, int, int, 
     return None
 
 
+# --- 5: runs of short blocks: headline stacks, subheads or paragraphs ---------------------------------
+
+
 def _resolve_short_runs(
     units: Sequence[Unit], rules: StructureRules, edits: list[Edit]
 ) -> list[Unit | Stack]:
