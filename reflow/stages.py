@@ -37,6 +37,7 @@ STRUCTURE_PASSES: tuple[str, ...] = (
     "headings.subhead",  # other runs of one to three short lines: an unnumbered subhead
     "articles.split",  # article boundaries at markers, datelines, end cues, stacks, page breaks
     "headlines.attach",  # each stack to the neighbouring article sharing most of its words
+    "headlines.regroup",  # lines of stacks printed side by side go to the article sharing their words
     "headlines.inside",  # text under a stack that went to the text above it goes on that article
     "articles.stitch",  # join the two halves of a jumped article
     "paragraphs.letter_spacing",  # spaces of a justified line's letter spacing out of paragraph text

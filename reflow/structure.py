@@ -13,6 +13,8 @@ The passes, in order (each named, each switchable in a rule set):
    lead-ins (an editor's note opens an article ahead of its dateline);
 7. ``headlines.attach`` each stack goes to the neighbouring article whose text it shares most words with
    (a headline's words recur in its own body), not to a fixed side;
+   ``headlines.regroup`` (decoded roles) gives the lines of stacks printed side by side, which pdftotext
+   reads row by row, back to the article whose text shares their words;
 8. ``articles.stitch``  the two halves of a jumped article found in one input are joined;
 9. ``paragraphs.letter_spacing`` the spaces ``join.letter_spacing`` matches in a paragraph's text (a
    justified line's letter spacing) are deleted.
@@ -36,7 +38,7 @@ from reflow.shadow import Shadow
 from reflow.width import display_width
 
 _HAN_BIGRAM = regex.compile(r"(?=(\p{Han}\p{Han}))")
-_WORD = regex.compile(r"[\p{L}\p{N}]{3,}")
+_WORD = regex.compile(r"(?:(?!\p{Han})[\p{L}\p{N}]){3,}")
 _CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 
 
@@ -736,6 +738,8 @@ def _attach_and_build(
             stack_of[j] = i
             taken.add(i)
     stacks, absorbed = _fold_fragments(sequence, taken, edits)
+    if rules.line_roles and rules.ruleset.enabled("headlines.regroup"):
+        absorbed |= _regroup(sequence, stacks, stack_of, absorbed, edits)
     continued = (
         _printed_inside(sequence, stack_of, rules, edits) if rules.ruleset.enabled("headlines.inside") else {}
     )
@@ -799,6 +803,96 @@ def _fold_fragments(
             )
         )
     return stacks, absorbed
+
+
+#: A stack line moves to another article of its band when it shares at least this share of its words
+#: with that article's text, and this much more than with the article of its own stack.
+REGROUP_MIN_OVERLAP = 0.4
+REGROUP_MARGIN = 0.25
+
+
+def _regroup(
+    sequence: Sequence[_Segment | Stack],
+    stacks: dict[int, Stack],
+    stack_of: dict[int, int],
+    absorbed: set[int],
+    edits: list[Edit],
+) -> set[int]:
+    """Stack lines that pdftotext interleaved, given back to their articles by their words.
+
+    Where the titles of two or three stories stand side by side across the columns, pdftotext reads them
+    row by row: kicker A, kicker B, the first line of headline A, headline B, the rest of headline A.
+    Read in text order those are stacks made of pieces of several titles. Within a band (a run of
+    stacks printed together), each line goes to the article, among those the band's stacks head, whose
+    text shares most of its words, when it shares clearly more with it than with the article its own
+    stack heads (or heads none); a line without such evidence (a column name, a generic title) stays.
+    The stacks are rebuilt from their lines in page order. Updates ``stacks`` (and ``stack_of``) in
+    place and returns the indices of the stacks left with no line."""
+    words: dict[int, set[str]] = {}
+    emptied: set[int] = set()
+    owner = {i: j for j, i in stack_of.items()}
+    start = 0
+    while start < len(sequence):
+        if not isinstance(sequence[start], Stack):
+            start += 1
+            continue
+        end = start
+        while end < len(sequence) and isinstance(sequence[end], Stack):
+            end += 1
+        band = [i for i in range(start, end) if i in stacks and i not in absorbed and not stacks[i].inset]
+        start = end
+        targets = sorted({owner[i] for i in band if i in owner})
+        if not targets or len(band) < 2:
+            continue
+        lines: dict[int, list[tuple[Block, str]]] = {i: [] for i in band}
+        moved = False
+        for i in band:
+            stack = stacks[i]
+            for block, role in zip(stack.members, stack.roles or ("",) * len(stack.members), strict=True):
+                scores = {j: _line_overlap(block, sequence[j], words) for j in targets}
+                own = owner.get(i)
+                best = max(targets, key=lambda j: (scores[j], j == own))
+                gain = scores[best] - (scores[own] if own is not None else 0.0)
+                if best != own and scores[best] >= REGROUP_MIN_OVERLAP and gain >= REGROUP_MARGIN:
+                    lines[stack_of[best]].append((block, role))
+                    moved = True
+                    edits.append(
+                        Edit(
+                            "headlines.regroup",
+                            "move-headline",
+                            block.start,
+                            block.end,
+                            block.first_line,
+                            block.last_line,
+                            note=f"shares {scores[best]:.0%} of its words with the article at line "
+                            f"{_first_line(sequence[best])}, "
+                            f"{scores[own] if own is not None else 0.0:.0%} with its own stack's",
+                        )
+                    )
+                else:
+                    lines[i].append((block, role))
+        if not moved:
+            continue
+        for i in band:
+            kept = sorted(lines[i], key=lambda line: line[0].first_line)
+            if not kept:
+                emptied.add(i)
+                if i in owner:
+                    del stack_of[owner[i]]
+                continue
+            roles = tuple(role for _, role in kept) if stacks[i].roles else ()
+            stacks[i] = replace(stacks[i], members=tuple(b for b, _ in kept), roles=roles)
+    return emptied
+
+
+def _line_overlap(block: Block, segment: _Segment | Stack, words: dict[int, set[str]]) -> float:
+    assert isinstance(segment, _Segment)
+    return _overlap(Stack((block,)), segment, words)
+
+
+def _first_line(segment: _Segment | Stack) -> int:
+    assert isinstance(segment, _Segment)
+    return segment.units[0].block.first_line if segment.units else 0
 
 
 def _printed_inside(

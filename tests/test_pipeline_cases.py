@@ -460,3 +460,77 @@ def test_the_letter_spacing_of_a_justified_line_leaves_paragraphs_but_not_law_ar
     assert deleted == [(4, " "), (4, " ")]
     off = dataclasses.replace(load_ruleset("zh-newspaper"), disabled=frozenset({"paragraphs.letter_spacing"}))
     assert "五万 辆次" in "".join(b.text for a in convert(text, off).articles for b in a.blocks)
+
+
+#: dev/rl-01290, lines 1-50: the titles of two stories side by side across the columns, read row by row:
+#: kicker A, kicker B, headline A's first line, headline B, the rest of headline A, then the two bodies
+BAND_PAGE = (
+    "宝岛日报\n"
+    "\n"
+    "澜湄合作新篇\n"
+    "\n"
+    "聚焦秋粮丰收\n"
+    "\n"
+    "澜湄农业合作示范园\n"
+    "\n"
+    "千亩良田迎丰年\n"
+    "\n"
+    "迎来首个丰收季\n"
+    "中新社郑州十月二日电（记者\n"
+    "罗帅琪）10月下旬，老挝万象省北部\n"
+    "平原稻浪翻滚。在中老两国农业机构\n"
+    "合作建设的澜湄农业合作示范园里，\n"
+    "收割机来回穿梭，当地农民忙着装袋、\n"
+    "过秤。经测产，示范园内种植的300\n"
+    "公顷杂交水稻平均亩产达到520公斤，\n"
+    "比当地常规品种高出约40%。\n"
+    "示范园由云南一家农业科研单位\n"
+    "与老挝当地农业部门共同建设，于\n"
+    "2022年启动，规划面积1000公顷，主\n"
+    "要开展水稻、玉米和热带果蔬的品种\n"
+    "筛选、技术示范和人员培训。今年是\n"
+    "首批试验品种大面积种植后迎来的第\n"
+    "一个丰收季。\n"
+    "\n"
+    "——河南柘原县推进高标准农田建设见闻\n"
+    "中新社苏州十月二日电（记者\n"
+    "程龙）十月初的豫东平原，秋风送爽，\n"
+    "金黄的玉米地一望无际。在商丘市柘\n"
+    "原县孟庄镇的高标准农田示范区里，\n"
+    "几台大型收获机来回穿梭，摘穗、剥\n"
+    "皮、脱粒一气呵成，运粮车在田头排\n"
+    "起长队。今年，这片连片整治的3.2\n"
+    "万亩农田玉米平均亩产达到612公斤，\n"
+    "\n"
+    "比改造前提高了近15%。\n"
+    "“过去地块零碎，浇一遍水要排\n"
+    "好几天队，现在井电双配、管道到田，\n"
+    "手机上点一下就能灌溉。”种粮大户\n"
+    "周海生一边查看刚脱下的玉米粒，一\n"
+    "边算起账来。他流转了680亩土地，\n"
+    "今年扣除地租、农资和机械费用，每\n"
+    "亩净收益预计比去年多出180元左右。\n"
+    "\n"
+    "田成方渠相通\n"
+    "柘原县地处黄淮海平原腹地，是\n"
+    "传统产粮大县，常年粮食播种面积稳\n"
+    "定在 160 万亩以上。然而长期以来，\n"
+)
+
+
+def test_lines_of_stacks_printed_side_by_side_go_to_the_article_sharing_their_words() -> None:
+    """headlines.regroup: the kicker of story A (澜湄) and the rest of its wrapped headline, printed among
+    story B's title lines, go back to story A's stack by the words they share with its text."""
+    rules = load_ruleset("zh-newspaper")
+    document = convert(BAND_PAGE, rules)
+    first, second = [a for a in document.articles if a.blocks]
+    assert first.headline is not None and first.headline.text == "澜湄农业合作示范园迎来首个丰收季"
+    assert first.kicker is not None and first.kicker.text.startswith("澜湄合作新篇")
+    assert second.headline is not None and second.headline.text == "千亩良田迎丰年"
+    assert second.subheadline is not None and second.subheadline.text == "——河南柘原县推进高标准农田建设见闻"
+    moved = [e.first_line for e in document.edits if e.rule == "headlines.regroup"]
+    assert moved == [3, 11]
+    assert len(document.articles) == 2  # no article is left with a stack and no text
+    off = dataclasses.replace(rules, disabled=rules.disabled | {"headlines.regroup"})
+    heads = [a.headline.text for a in convert(BAND_PAGE, off).articles if a.headline is not None]
+    assert heads == ["澜湄合作新篇", "澜湄农业合作示范园", "迎来首个丰收季"]
