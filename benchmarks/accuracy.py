@@ -22,7 +22,7 @@ import time
 import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from reflow import RuleFileError, RuleSet, convert_bytes, load_ruleset
 from reflow.evaluate import METRICS, Scores, metric_value, page_means, score_case
 from reflow.goldalign import ROLES, line_roles, predicted_roles
 from reflow.render.json import render_json
+from reflow.roles.training import training_page
 
 DEFAULT_RULESET = "zh-newspaper"
 #: The [layout] keys of case.toml reported by default (``--by`` chooses others), in this order.
@@ -48,6 +49,7 @@ class Case:
     folder: Path
     rules: str
     layout: dict[str, str]
+    gold_roles: bool = False  # assemble from the gold line roles instead of decoding them
 
 
 @dataclass(slots=True)
@@ -132,7 +134,12 @@ def run_case(case: Case) -> Result:
         data = (case.folder / "input.txt").read_bytes()
         gold = json.loads((case.folder / "expected.json").read_text(encoding="utf-8-sig"))
         start = time.perf_counter()
-        document = convert_bytes(data, _rulesets[case.rules], source_name=str(case.folder / "input.txt"))
+        ruleset = _rulesets[case.rules]
+        given = None
+        if case.gold_roles:
+            page = training_page(case.folder, ruleset)
+            given = {item.index: role for item, role in zip(page.evidence, page.roles, strict=True)}
+        document = convert_bytes(data, ruleset, source_name=str(case.folder / "input.txt"), line_roles=given)
         result.seconds = time.perf_counter() - start
         result.size = len(data)
         predicted = json.loads(render_json(document))
@@ -356,10 +363,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=",".join(DIMENSIONS),
         help=f"[layout] keys to break the scores down by, or all (default: {','.join(DIMENSIONS)})",
     )
+    parser.add_argument(
+        "--gold-roles",
+        action="store_true",
+        help="assemble paragraphs, stacks and articles from the gold line roles instead of decoding them "
+        "(what the pages would score if every line's role were right; rule sets with weights only)",
+    )
     args = parser.parse_args(argv)
     try:
         splits = [s.strip() for s in args.split.split(",") if s.strip()] if args.split else None
         cases = find_cases(Path(args.corpus), splits, args.rules)
+        if args.gold_roles:
+            cases = [replace(case, gold_roles=True) for case in cases]
         if args.rules:
             load_ruleset(args.rules)
     except (CorpusError, RuleFileError) as error:

@@ -21,13 +21,18 @@ from reflow.source import normalise_newlines, split_lines
 
 
 def convert_bytes(
-    data: bytes, ruleset: RuleSet, *, source_name: str = "-", encoding: str = "auto"
+    data: bytes,
+    ruleset: RuleSet,
+    *,
+    source_name: str = "-",
+    encoding: str = "auto",
+    line_roles: Mapping[int, str] | None = None,
 ) -> Document:
     """Decode ``data`` (recording every undecodable byte) and :func:`convert` it."""
     decoded = decode(data, encoding)
     text = decoded.text
     edits = newline_normalised(text, decoded.edits)
-    document = convert(text, ruleset, source_name=source_name, input_edits=edits)
+    document = convert(text, ruleset, source_name=source_name, input_edits=edits, line_roles=line_roles)
     why = f" ({decoded.why})" if decoded.why else ""
     return replace(document, encoding=f"{decoded.encoding}{why}")
 
@@ -117,9 +122,17 @@ def read_page(text: str, ruleset: RuleSet) -> Page:
 
 
 def convert(
-    text: str, ruleset: RuleSet, *, source_name: str = "-", input_edits: Sequence[Edit] = ()
+    text: str,
+    ruleset: RuleSet,
+    *,
+    source_name: str = "-",
+    input_edits: Sequence[Edit] = (),
+    line_roles: Mapping[int, str] | None = None,
 ) -> Document:
     """Rebuild the paragraphs of a raw dump ``text`` under ``ruleset``.
+
+    ``line_roles`` (0-based line index -> role, as a gold file's ``line_roles``) replaces the decoded
+    roles: ``benchmarks/accuracy.py --gold-roles`` measures with it what assembly makes of right roles.
 
     >>> from reflow.ruleset import load_ruleset
     >>> doc = convert("习近平主席结合中国统筹疫情防控和经济\\n社会发展。\\n", load_ruleset("zh-newspaper"))
@@ -131,7 +144,9 @@ def convert(
     content, decisions = page.content, page.decisions
     page_roles = None
     if ruleset.decodes_roles and len(content) >= roles.MIN_PAGE_LINES:
-        page_roles = roles.assign(page.pieces, page.evidence(ruleset), content, decisions, lines, ruleset)
+        page_roles = roles.assign(
+            page.pieces, page.evidence(ruleset), content, decisions, lines, ruleset, line_roles
+        )
         content, decisions = page_roles.content, page_roles.decisions
     articles, join_edits, structure_edits = _assemble(
         page, ruleset, content, decisions, page_roles.roles if page_roles is not None else None

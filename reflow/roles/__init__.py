@@ -90,14 +90,28 @@ def assign(
     old: Sequence[Decision],
     lines: Sequence[Line],
     ruleset: RuleSet,
+    given: Mapping[int, str] | None = None,
 ) -> PageRoles:
     """Decode the roles of the lines ``content`` from their evidence and derive the blocks' boundaries.
 
     ``old`` are the break passes' decisions: where the roles agree with one, it is kept (with its rule
     and note), so the explain log says which pass saw it; where they do not, the decision is tagged
-    ``roles.<role>`` with the evidence that carried the role.
+    ``roles.<role>`` with the evidence that carried the role. ``given`` roles (line index -> role, as a
+    gold file's ``line_roles`` say) are taken instead of decoding: what assembly makes of right roles.
     """
-    found = decisions(evidence_, ruleset.roles.weights)
+    if given is None:
+        found = decisions(evidence_, ruleset.roles.weights)
+    else:
+        found = [
+            RoleDecision(
+                item.index,
+                given.get(item.index, "para_cont"),
+                0.0,
+                (("given", 0.0),),
+                "full" in item.features or "wide" in item.features,
+            )
+            for item in evidence_
+        ]
     by_index = {d.index: d for d in found}
     aside: list[Block] = []
     edits: list[Edit] = []
