@@ -476,26 +476,31 @@ def _dateline(folded: str, rules: StructureRules) -> tuple[str, int, int, int, i
     """The first dateline rule that matches the start of the text: (rule, dateline span, byline span).
 
     A justified line may come out of pdftotext letter-spaced (``新 竹 15 日 电 ）``): where no rule
-    matches the text as it is, the rules are tried on it without the spaces inside its first
-    characters, and the spans mapped back to the text."""
+    matches the text as it is, or one matches a dateline but no byline (``电 （记 者 X）``), the rules
+    are tried on it without the spaces inside its first characters, and the spans mapped back to the
+    text; the reading that reaches further wins."""
     found = _dateline_match(folded, rules)
-    if found is not None:
+    if found is not None and found[4] > found[3]:  # a dateline with its byline
         return found
     head = folded[:_DATELINE_REACH]
     if not _LETTER_SPACE.search(head):
-        return None
+        return found
     kept = [k for k, char in enumerate(head) if not char.isspace()]
     squeezed = "".join(head[k] for k in kept) + folded[len(head) :]
-    found = _dateline_match(squeezed, rules)
-    if found is None:
-        return None
+    again = _dateline_match(squeezed, rules)
+    if again is None:
+        return found
     where = [*kept, *range(len(head), len(folded))]
 
     def back(start: int, end: int) -> tuple[int, int]:
         return (where[start], where[end - 1] + 1) if end > start else (0, 0)
 
-    rule, d_start, d_end, b_start, b_end = found
-    return (rule, *back(d_start, d_end), *back(b_start, b_end))
+    rule, d_start, d_end, b_start, b_end = again
+    spaced = (rule, *back(d_start, d_end), *back(b_start, b_end))
+    # the letter-spaced reading wins where it reaches further (the byline after a dateline found as is)
+    if found is None or max(spaced[2], spaced[4]) > max(found[2], found[4]):
+        return spaced
+    return found
 
 
 #: How far into a paragraph a letter-spaced dateline is looked for (characters).

@@ -149,6 +149,17 @@ def test_a_letter_spaced_dateline_is_found_and_printed_without_its_spaces() -> N
     assert [text[e.start - 1 : e.end + 1] for e in deleted] == ["新 竹", "日 电"]
 
 
+def test_a_byline_letter_spaced_after_a_dateline_found_as_it_is_is_cut_too() -> None:
+    """dev/xe-00140: in a narrow column the dateline comes out whole (新华社苏州8月16日电) but its byline
+    letter-spaced (（记 者 / 贺 健 永）); the letter-spaced reading reaches further and wins, so the byline is
+    cut from the body and the article's text starts where the gold's does."""
+    text = "新华\n社苏州 8\n月 16 日\n电 （记 者\n贺 健 永）\n看病排队\n时间长、检\n查结果不互\n认。\n"
+    (article,) = convert(text, ZH).articles
+    assert article.dateline is not None and article.dateline.text == "新华社苏州8月16日电"
+    assert article.byline is not None and article.byline.text.replace(" ", "") == "记者贺健永"
+    assert [block.text for block in article.blocks] == ["看病排队时间长、检查结果不互认。"]
+
+
 #: dev/rl-00213, lines 1-40 (headlines inside): the stack is printed after the lead paragraphs
 INSIDE_PAGE = (
     "教育 江南晨报 2024年2月17日\n"
