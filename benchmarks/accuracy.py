@@ -27,7 +27,15 @@ from pathlib import Path
 from typing import Any
 
 from reflow import RuleFileError, RuleSet, convert_bytes, load_ruleset
-from reflow.evaluate import METRICS, Scores, metric_value, page_means, score_case
+from reflow.evaluate import (
+    HEADLINE_OUTCOMES,
+    METRICS,
+    Scores,
+    headline_outcomes,
+    metric_value,
+    page_means,
+    score_case,
+)
 from reflow.goldalign import ROLES, line_roles, predicted_roles
 from reflow.render.json import render_json
 from reflow.roles.training import training_page
@@ -65,6 +73,7 @@ class Result:
     problems: list[str] = field(default_factory=list)
     error: str = ""
     titles: tuple[int, int] = (0, 0)  # gold headlines read as a heading or stack line anywhere, of all
+    headlines: Counter[str] = field(default_factory=Counter)  # what became of each gold article's headline
 
 
 def _layout(settings: dict[str, Any], where: Path) -> dict[str, str]:
@@ -151,6 +160,7 @@ def run_case(case: Case) -> Result:
             result.problems.append(str(error))
         result.predicted_roles = predicted_roles(predicted, document.source)
         result.titles = titles_found(gold, predicted)
+        result.headlines = headline_outcomes(gold, predicted, document.source)
     except Exception as error:  # one broken case is reported, the others still run
         result.error = f"{type(error).__name__}: {error}"
     return result
@@ -263,6 +273,22 @@ def _by_split(results: Sequence[Result]) -> dict[str, list[Result]]:
     return splits
 
 
+def _outcome_rows(splits: dict[str, list[Result]]) -> list[list[str]]:
+    """Per split, and per content kind in it: how many gold articles, and the share of each outcome."""
+    rows = []
+    for split, members in splits.items():
+        kinds = sorted({r.case.layout.get("content", "") for r in members} - {""})
+        for label, group in [(f"{split}/all", members)] + [
+            (f"{split}/{kind}", [r for r in members if r.case.layout.get("content") == kind])
+            for kind in kinds
+        ]:
+            counts: Counter[str] = sum((r.headlines for r in group), Counter())
+            total = sum(counts.values())
+            shares = [f"{100 * counts[o] / total:.1f}" if total else "-" for o in HEADLINE_OUTCOMES]
+            rows.append([label, str(total), *shares])
+    return rows
+
+
 def report(results: Sequence[Result], wall: float, keys: Sequence[str] = DIMENSIONS) -> str:
     """The text report: page means per split and per layout family, confusion tables, speed."""
     header = ["split", "pages", *METRICS]
@@ -284,6 +310,9 @@ def report(results: Sequence[Result], wall: float, keys: Sequence[str] = DIMENSI
         digests = [r for r in members if r.case.layout.get("content") == "digest"]
         if digests:
             text += _titles_line(f"{split} digests", digests)
+    text += "\nWhat became of the gold headlines (articles, percent of the row)\n" + _table(
+        ["split / content", "articles", *HEADLINE_OUTCOMES], _outcome_rows(splits)
+    )
     size = sum(result.size for result in results)
     seconds = sum(result.seconds for result in results)
     speed = size / MB / seconds if seconds else 0.0
@@ -339,6 +368,10 @@ def as_json(results: Sequence[Result], wall: float, keys: Sequence[str] = DIMENS
         },
         "titles": {
             split: dict(zip(("found", "all"), _titles(members), strict=True))
+            for split, members in _by_split(results).items()
+        },
+        "headlines": {
+            split: dict(sum((result.headlines for result in members), Counter()))
             for split, members in _by_split(results).items()
         },
         "speed": {

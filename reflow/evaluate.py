@@ -828,6 +828,47 @@ def score_case(gold: JsonObject, predicted: JsonObject, source: str) -> tuple[Sc
     return _score(gold, predicted, reference, alignment.blocks, use_spans=True), alignment.problems
 
 
+#: The outcomes :func:`headline_outcomes` tells apart, in report order.
+HEADLINE_OUTCOMES = ("right", "not aligned", "another title", "part of it", "none", "spaces", "other")
+
+
+def headline_outcomes(gold: JsonObject, predicted: JsonObject, source: str) -> Counter[str]:
+    """What became of each gold article's headline (the ``headl`` metric, taken apart): ``right``; the
+    article is ``not aligned`` (no predicted article starts where its text does); it got ``another
+    title`` of the page, or ``part of it`` (a piece of its own title), or ``none``; only ``spaces``
+    differ; or ``other`` (a gold article without a headline got one, or a mix)."""
+    reference = Reference(source)
+    alignment = align_gold(gold, reference)
+    gold_side = _Side(projection(gold)["articles"], [list(blocks) for blocks in alignment.blocks])
+    aligned = _align(gold_side, _place(predicted, reference, use_spans=True))
+
+    def bare(text: str | None) -> str:
+        return "".join((text or "").split())
+
+    titles = {bare(article["headline"]) for article in gold_side.articles if article["headline"]}
+    outcomes: Counter[str] = Counter()
+    for want, have in zip(gold_side.articles, aligned, strict=True):
+        wanted, got = _normal(want["headline"]), None if have is None else _normal(have["headline"])
+        if have is None:
+            outcome = "not aligned"
+        elif wanted == got:
+            outcome = "right"
+        elif wanted is None:
+            outcome = "other"
+        elif got is None:
+            outcome = "none"
+        elif bare(wanted) == bare(got):
+            outcome = "spaces"
+        elif bare(got) in titles:
+            outcome = "another title"
+        elif bare(got) in bare(wanted):
+            outcome = "part of it"
+        else:
+            outcome = "other"
+        outcomes[outcome] += 1
+    return outcomes
+
+
 def evaluate(cases: Sequence[GoldCase], rules_override: str | None = None) -> list[tuple[GoldCase, Scores]]:
     """Convert and score every case (each rule set loaded once)."""
     return [(result.case, result.scores) for result in evaluate_cases(cases, rules_override)]

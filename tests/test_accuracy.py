@@ -91,6 +91,21 @@ def test_report_per_split_per_family_confusion_and_speed(
     )
     assert data["titles"]["dev"]["found"] + data["titles"]["test"]["found"] == headlines > 0
     assert "Titles read as a heading or headline-stack line" in text
+    # every gold article's headline is right, and each article is counted once
+    articles = sum(
+        len(
+            json.loads((corpus / c["split"] / c["case"] / "expected.json").read_text(encoding="utf-8"))[
+                "articles"
+            ]
+        )
+        for c in data["cases"]
+    )
+    assert {split: set(counts) for split, counts in data["headlines"].items()} == {
+        "dev": {"right"},
+        "test": {"right"},
+    }
+    assert sum(counts["right"] for counts in data["headlines"].values()) == articles
+    assert "What became of the gold headlines" in text and rows["dev/all"][2] == "100.0"
     assert data["speed"]["bytes"] == sum(
         (FIXTURES / c["case"] / "input.txt").stat().st_size for c in data["cases"]
     )

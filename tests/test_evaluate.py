@@ -501,3 +501,36 @@ def test_eval_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert "skipped" in err and "reflow: error: no gold case to score" in err
     assert main(["eval", str(FIXTURES / "zh-hant-page"), "-r", "no-such-rules"]) == 2
     assert capsys.readouterr().err.startswith("reflow: error: ")
+
+
+def test_headline_outcomes_tell_apart_what_became_of_each_title() -> None:
+    """headline_outcomes takes the headl metric apart: right, another article's title, a piece of its
+    own, none, only spaces wrong, and an article no predicted article starts where it does."""
+    from reflow.evaluate import HEADLINE_OUTCOMES, headline_outcomes
+
+    source = "甲文一。\n\n乙文二。\n\n丙文三。\n\n丁文四。\n\n戊文五。\n\n己文六。\n"
+    texts = ["甲文一。", "乙文二。", "丙文三。", "丁文四。", "戊文五。", "己文六。"]
+    wanted = ["标题一", "标题二", "两个 短语", "第四个标题", "标题五", "标题六"]
+    got = ["标题一", "标题一", "两个短语", "第四", None]
+    gold = {
+        "articles": [
+            {"headline": h, "blocks": [{"type": "paragraph", "text": t, "lines": [2 * k + 1, 2 * k + 1]}]}
+            for k, (h, t) in enumerate(zip(wanted, texts, strict=True))
+        ]
+    }
+    predicted = {
+        "articles": [
+            {"headline": h, "blocks": [{"type": "paragraph", "text": t}]}
+            for h, t in zip(got, [*texts[:4], "戊文五。己文六。"], strict=True)
+        ]
+    }
+    outcomes = headline_outcomes(gold, predicted, source)
+    assert set(outcomes) <= set(HEADLINE_OUTCOMES)
+    assert outcomes == {
+        "right": 1,
+        "another title": 1,
+        "spaces": 1,
+        "part of it": 1,
+        "none": 1,
+        "not aligned": 1,
+    }
