@@ -446,9 +446,7 @@ def _score(
     *,
     use_spans: bool,
 ) -> Scores:
-    gold_side = _Side(projection(gold)["articles"], [list(blocks) for blocks in gold_matches])
-    predicted_side = _place(predicted, reference, use_spans=use_spans)
-    aligned = _align(gold_side, predicted_side)
+    gold_side, predicted_side, aligned = _sides(gold, predicted, reference, gold_matches, use_spans=use_spans)
     gold_articles, predicted_articles = gold_side.articles, predicted_side.articles
     return Scores(
         boundaries=_boundaries(gold_side, predicted_side),
@@ -461,6 +459,20 @@ def _score(
         jumps=_fields_equal(gold_articles, aligned, JUMP_FIELDS),
         characters=_overlap(_characters(gold_articles), _characters(predicted_articles)),
     )
+
+
+def _sides(
+    gold: JsonObject,
+    predicted: JsonObject,
+    reference: Reference,
+    gold_matches: Sequence[Sequence[Match | None]],
+    *,
+    use_spans: bool,
+) -> tuple[_Side, _Side, list[JsonObject | None]]:
+    """Both sides placed on the reference, and for each gold article its aligned predicted one."""
+    gold_side = _Side(projection(gold)["articles"], [list(blocks) for blocks in gold_matches])
+    predicted_side = _place(predicted, reference, use_spans=use_spans)
+    return gold_side, predicted_side, _align(gold_side, predicted_side)
 
 
 def _place(predicted: JsonObject, reference: Reference, *, use_spans: bool) -> _Side:
@@ -838,9 +850,9 @@ def headline_outcomes(gold: JsonObject, predicted: JsonObject, source: str) -> C
     title`` of the page, or ``part of it`` (a piece of its own title), or ``none``; only ``spaces``
     differ; or ``other`` (a gold article without a headline got one, or a mix)."""
     reference = Reference(source)
-    alignment = align_gold(gold, reference)
-    gold_side = _Side(projection(gold)["articles"], [list(blocks) for blocks in alignment.blocks])
-    aligned = _align(gold_side, _place(predicted, reference, use_spans=True))
+    gold_side, _, aligned = _sides(
+        gold, predicted, reference, align_gold(gold, reference).blocks, use_spans=True
+    )
 
     def bare(text: str | None) -> str:
         return "".join((text or "").split())

@@ -25,7 +25,7 @@ Every decision becomes an :class:`~reflow.model.Edit` naming its rule.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import regex
@@ -696,14 +696,7 @@ def _attach_options(
     prefer = headlines.prefer
     segments = [j for j, item in enumerate(sequence) if isinstance(item, _Segment)]
     options: list[tuple[float, int, int, int]] = []
-    start = 0
-    while start < len(sequence):
-        if not isinstance(sequence[start], Stack):
-            start += 1
-            continue
-        end = start
-        while end < len(sequence) and isinstance(sequence[end], Stack):
-            end += 1
+    for start, end in _stack_runs(sequence):
         cut = bisect.bisect_left(segments, start)  # the articles before the run and after it
         # a stack printed inside the article before the run may head it or the article after it; the
         # others are read in text order
@@ -727,8 +720,21 @@ def _attach_options(
                     if stack.roles and "headline" not in stack.roles:
                         cost += FRAGMENT_COST
                     options.append((_overlap(stack, segment, words) - cost, side, i, j))
-        start = end
     return options
+
+
+def _stack_runs(sequence: Sequence[_Segment | Stack]) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each run of consecutive stacks in the sequence (stacks printed together)."""
+    start = 0
+    while start < len(sequence):
+        if not isinstance(sequence[start], Stack):
+            start += 1
+            continue
+        end = start
+        while end < len(sequence) and isinstance(sequence[end], Stack):
+            end += 1
+        yield start, end
+        start = end
 
 
 def _attach_and_build(
@@ -836,16 +842,8 @@ def _regroup(
     words: dict[int, set[str]] = {}
     emptied: set[int] = set()
     owner = {i: j for j, i in stack_of.items()}
-    start = 0
-    while start < len(sequence):
-        if not isinstance(sequence[start], Stack):
-            start += 1
-            continue
-        end = start
-        while end < len(sequence) and isinstance(sequence[end], Stack):
-            end += 1
+    for start, end in _stack_runs(sequence):
         band = [i for i in range(start, end) if i in stacks and i not in absorbed and not stacks[i].inset]
-        start = end
         targets = sorted({owner[i] for i in band if i in owner})
         if not targets or len(band) < 2:
             continue
@@ -857,7 +855,8 @@ def _regroup(
                 scores = {j: _line_overlap(block, sequence[j], words) for j in targets}
                 own = owner.get(i)
                 best = max(targets, key=lambda j: (scores[j], j == own))
-                gain = scores[best] - (scores[own] if own is not None else 0.0)
+                own_share = scores[own] if own is not None else 0.0
+                gain = scores[best] - own_share
                 if best != own and scores[best] >= REGROUP_MIN_OVERLAP and gain >= REGROUP_MARGIN:
                     lines[stack_of[best]].append((block, role))
                     moved = True
@@ -871,7 +870,7 @@ def _regroup(
                             block.last_line,
                             note=f"shares {scores[best]:.0%} of its words with the article at line "
                             f"{_first_line(sequence[best])}, "
-                            f"{scores[own] if own is not None else 0.0:.0%} with its own stack's",
+                            f"{own_share:.0%} with its own stack's",
                         )
                     )
                 else:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from reflow.breaks import Decision, Gap
 from reflow.model import Block, BlockKind, Edit, Line, Piece
-from reflow.roles.decoder import DECODED_ROLES, RoleDecision, decisions
+from reflow.roles.decoder import DECODED_ROLES, RoleDecision, decisions, filled
 from reflow.roles.features import LineEvidence, evidence
 from reflow.roles.reading import reading
 from reflow.ruleset import RuleSet
@@ -108,7 +108,7 @@ def assign(
                 given.get(item.index, "para_cont"),
                 0.0,
                 (("given", 0.0),),
-                "full" in item.features or "wide" in item.features,
+                filled(item),
             )
             for item in evidence_
         ]

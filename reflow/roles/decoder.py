@@ -138,6 +138,11 @@ def best_sequence(
     return [scorer.roles[r] for r in path]
 
 
+def filled(item: LineEvidence) -> bool:
+    """The line is filled to the column (or spans columns): a line of the same role below continues it."""
+    return "full" in item.features or "wide" in item.features
+
+
 def decisions(evidence: Sequence[LineEvidence], weights: Weights) -> list[RoleDecision]:
     """Decode the roles and say for each line which evidence carried its role.
 
@@ -165,6 +170,5 @@ def decisions(evidence: Sequence[LineEvidence], weights: Weights) -> list[RoleDe
         previous = scorer.roles[path[k - 1]] if k else START
         named = (*item.features, *pair_features(previous, item.gap, item.old))
         carried = sorted(((f, own[f]) for f in named if own.get(f)), key=lambda c: -abs(c[1]))
-        full = "full" in item.features or "wide" in item.features
-        result.append(RoleDecision(item.index, role, margin, tuple(carried), full))
+        result.append(RoleDecision(item.index, role, margin, tuple(carried), filled(item)))
     return result
