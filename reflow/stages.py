@@ -38,7 +38,7 @@ STRUCTURE_PASSES: tuple[str, ...] = (
     "articles.split",  # article boundaries at markers, datelines, end cues, stacks, page breaks
     "headlines.attach",  # each stack to the neighbouring article sharing most of its words
     "headlines.regroup",  # lines of stacks printed side by side go to the article sharing their words
-    "headlines.inside",  # text under a stack that went to the text above it goes on that article
+    "headlines.inside",  # text under stacks that head no part of it goes on the article above them
     "articles.stitch",  # join the two halves of a jumped article
     "paragraphs.letter_spacing",  # spaces of a justified line's letter spacing out of paragraph text
 )

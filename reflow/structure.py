@@ -901,25 +901,36 @@ def _first_line(segment: _Segment | Stack) -> int:
 
 def _printed_inside(
     sequence: Sequence[_Segment | Stack],
-    stack_of: Mapping[int, int],
+    stack_of: dict[int, int],
     rules: StructureRules,
     edits: list[Edit],
 ) -> dict[int, int]:
-    """Segments that go on the article before their stack: where a stack went to the text printed above
-    it and the text under it got no stack, opens with no dateline, lead-in or jump marker and is on the
-    same page, the stack was printed inside its article (after the lead paragraphs, as a daily sets a
-    title inside the body): the text under it is the same article. Maps such a segment's index to the
-    index of the segment it goes on."""
+    """Segments that go on the article before the stacks above them: where the text under a run of stacks
+    got none of them, opens with no dateline, lead-in or jump marker and is on the same page, and it and
+    the text above the run do not both have a stack, the stacks were printed inside that article: as a
+    daily sets a title inside the body, after the lead (the stack went to the text above it), or as
+    pdftotext puts another story's title in the middle of one (the stack went further away). The text
+    under the run is the same article as the text above it; a stack that went to the text under the run
+    (printed under its article) then heads the whole article. Maps such a segment's index to the index
+    of the segment it goes on; ``stack_of`` is updated."""
     continued: dict[int, int] = {}
     undone: set[int] = set()  # source offsets of the splits at the stacks printed inside
     for j in range(2, len(sequence)):
-        after, stack, before = sequence[j], sequence[j - 1], sequence[j - 2]
-        if not (isinstance(after, _Segment) and isinstance(stack, Stack) and isinstance(before, _Segment)):
+        after = sequence[j]
+        k = j - 1
+        while k >= 0 and isinstance(sequence[k], Stack):
+            k -= 1
+        before = sequence[k] if k >= 0 else None
+        if not (isinstance(after, _Segment) and isinstance(before, _Segment)) or k == j - 1:
             continue
+        run = [item for item in sequence[k + 1 : j] if isinstance(item, Stack)]
+        owner = k
+        while owner in continued:
+            owner = continued[owner]
         if (
-            j in stack_of
-            or stack_of.get(j - 2) != j - 1
-            or stack.inset
+            stack_of.get(j, -1) in range(k + 1, j)
+            or (owner in stack_of) == (j in stack_of)
+            or any(stack.inset for stack in run)
             or not after.units
             or not before.units
         ):
@@ -929,19 +940,20 @@ def _printed_inside(
         closed = last.ends_article or last.jumps or first.block.page != last.last_page
         if opens or closed:
             continue
-        continued[j] = j - 2
-        top = stack.members[0]
-        at = top.start
-        undone.add(at)
+        continued[j] = k
+        if j in stack_of:
+            stack_of[owner] = stack_of.pop(j)
+        top = run[0].members[0]
+        undone.update(stack.members[0].start for stack in run)
         edits.append(
             Edit(
                 "headlines.inside",
                 "join",
-                at,
-                at,
+                top.start,
+                top.start,
                 last.block.last_line,
                 first.block.first_line,
-                note=f"the headline stack at line {top.first_line} was printed inside its article: the text "
+                note=f"the headline stack at line {top.first_line} was printed inside an article: the text "
                 f"under it goes on the article above",
             )
         )

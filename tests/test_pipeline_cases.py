@@ -220,6 +220,117 @@ def test_a_stack_printed_inside_its_article_does_not_split_it() -> None:
     assert len([a for a in convert(INSIDE_PAGE, off).articles if a.blocks]) == 2
 
 
+#: dev/rl-00123, lines 60-143 (headlines below their bodies): pdftotext printed the title of the notice
+#: above (乡村振兴看变化 / “同学小文”栏目征稿启事) after the first paragraph of the next story, whose own
+#: title (聚焦秋粮丰收 / 千亩良田迎丰年) is printed under its body
+INTERLOPER_PAGE = (
+    "压缩到一个窗口、20 个工作日内办\n"
+    "\n"
+    "加装电梯涉及规划、住建、市场\n"
+    "监管、供电、燃气等多个部门，也牵\n"
+    "\n"
+    "一些地方的探索值得借鉴。比如\n"
+    "\n"
+    "（新华社记者 龙海 摄）\n"
+    "\n"
+    "( 下转第三版)\n"
+    "\n"
+    "聚焦老旧小区改造\n"
+    "\n"
+    "化解加装电梯难题 需要耐心更需要办法\n"
+    "紫藤学社发布\n"
+    "\n"
+    "的稿件将在”紫藤学社”微信公众号\n"
+    "发表。优秀投稿者将有机会获得丰厚\n"
+    "奖品，且稿件有机会被录入《紫藤学\n"
+    "\n"
+    "征文要求：主题不限，投稿时间\n"
+    "自由，格式请遵循学术规范，被收录\n"
+    "\n"
+    "刊》杂志。\n"
+    "\n"
+    "至zitengxueshe@ 126.com。\n"
+    "\n"
+    "投稿方式：请以【同学小文-姓\n"
+    "名-学号-学院】为主题, 将稿件发送\n"
+    "\n"
+    "“同学小文”栏目介绍与其他详\n"
+    "情请查看\n"
+    "\n"
+    "【新华社杭州二十日电】十月初\n"
+    "的豫东平原，秋风送爽，金黄的玉米\n"
+    "地一望无际。在商丘市柘原县孟庄镇\n"
+    "的高标准农田示范区里，几台大型收\n"
+    "获机来回穿梭，摘穗、剥皮、脱粒一\n"
+    "气呵成，运粮车在田头排起长队。今\n"
+    "年，这片连片整治的3.2万亩农田玉\n"
+    "米平均亩产达到612公斤，比改造前\n"
+    "提高了近15%。\n"
+    "\n"
+    "乡村振兴看变化\n"
+    "\n"
+    "“同学小文”栏目征稿启事\n"
+    "\n"
+    "“过去地块零碎，浇一遍水要排\n"
+    "好几天队，现在井电双配、\n"
+    "管道到田，\n"
+    "手机上点一下就能灌溉。”种粮大户\n"
+    "周海生一边查看刚脱下的玉米粒，一\n"
+    "边算起账来。他流转了680亩土地，\n"
+    "今年扣除地租、农资和机械费用，每\n"
+    "亩净收益预计比去年多出180元左右。\n"
+    "\n"
+    "田成方渠相通\n"
+    "柘原县地处黄淮海平原腹地，是\n"
+    "传统产粮大县，常年粮食播种面积稳\n"
+    "定在160万亩以上。然而长期以来，\n"
+    "当地不少农田存在田块小、沟渠淤、\n"
+    "道路窄等问题，“靠天吃饭”的局面\n"
+    "没有根本改变。2022年起，县里把高\n"
+    "标准农田建设作为稳产增产的“头号\n"
+    "工程”，整合涉农资金4.6亿元，按\n"
+    "照“宜机化、节水化、数字化”标准\n"
+    "集中连片推进改造。\n"
+    "\n"
+    "县农业农村局副局长韩立群介\n"
+    "绍，改造工程统一实施土地平整、灌\n"
+    "排配套、田间道路、农田防护和土壤\n"
+    "改良，截至目前全县已累计建成高标\n"
+    "准农田98万亩，新打和修复机井3100\n"
+    "余眼，铺设地下输水管道2400多公里。\n"
+    "“田块平整了，大机器能开进去了，\n"
+    "一台收获机一天能收200多亩，效率\n"
+    "是过去的好几倍。”\n"
+    "\n"
+    "聚焦秋粮丰收\n"
+    "\n"
+    "千亩良田迎丰年\n"
+    "——河南柘原县推进高\n"
+    "标准农田建设见闻\n"
+    "\n"
+)
+
+
+def test_a_stack_printed_inside_another_article_does_not_split_it() -> None:
+    """headlines.inside: the notice's stack went to the notice above it, past the lead paragraph (with
+    its dateline) of the next story; the text under the stack got the stack printed under it. Lead and
+    text are one article, headed by that stack, and the split at the notice's stack is undone."""
+    rules = load_ruleset("zh-newspaper")
+    document = convert(INTERLOPER_PAGE, rules)
+    notice, story = document.articles[1:3]
+    assert notice.headline is not None and notice.headline.text == "“同学小文”栏目征稿启事"
+    assert story.headline is not None and story.headline.text == "千亩良田迎丰年"
+    assert story.dateline is not None and story.dateline.text == "新华社杭州二十日电"
+    assert [b.text[:6] for b in story.blocks[:3]] == ["十月初的豫东", "“过去地块零", "田成方渠相通"]
+    inside = [(e.first_line, e.last_line) for e in document.edits if e.rule == "headlines.inside"]
+    assert inside == [(42, 48)]
+    assert not [e for e in document.edits if e.rule == "articles.split" and e.first_line == 44]
+    off = dataclasses.replace(rules, disabled=frozenset({"headlines.inside"}))
+    apart = convert(INTERLOPER_PAGE, off).articles
+    (lead,) = [a for a in apart if a.blocks and a.blocks[0].text.startswith("十月初")]
+    assert lead.headline is None and len(lead.blocks) == 1
+
+
 def test_a_line_end_hyphen_without_evidence_for_the_joined_word_is_kept() -> None:
     """``self-`` / ``employed``: the document never writes ``selfemployed``, so the hyphen is the word's."""
     text = (

@@ -640,3 +640,46 @@ def test_a_kicker_or_subtitle_alone_joins_the_neighbouring_stack_that_lacks_one(
     own = Stack((block("深读", 4), block("一根竹子撑起百亿产业", 5)), ("kicker", "headline"))
     stacks, absorbed = _fold_fragments([kicker, body, own, rest], {2}, [])
     assert absorbed == set() and stacks[2] == own
+
+
+def test_a_numbered_heading_wrapped_over_two_lines_is_read_as_one_heading() -> None:
+    """dev/rl-00012: 三、既要装得上， fills its narrow column and 更要用得好 is short, as a paragraph's
+    first and last lines are; the run they make matches the numbered-heading pattern as a whole and ends
+    without a stop, and that (``run:`` features) makes both lines a heading."""
+    text = (
+        "值得一提的是，\n"
+        "加装电梯过程中的矛\n"
+        "盾调解，也需要法治\n"
+        "的支撑。对于已经达\n"
+        "到法定表决比例、但\n"
+        "个别住户仍坚持阻挠\n"
+        "施工的情况，可以通\n"
+        "过人民调解、司法确\n"
+        "认等途径依法处理，\n"
+        "既保护少数人的合法\n"
+        "权益，也不让多数人\n"
+        "的合理诉求被长期搁\n"
+        "置。\n"
+        "\n"
+        "三、既要装得上，\n"
+        "更要用得好\n"
+        "电梯装好只是开\n"
+        "始，后期的维保费用\n"
+        "由谁承担、出现故障\n"
+        "如何快速响应、年检\n"
+        "和更新改造资金从哪\n"
+        "里来，都是必须提前\n"
+        "想清楚的问题。个别\n"
+        "小区电梯建成后因维\n"
+        "保费收缴困难而停\n"
+    )
+    document = convert(text, load_ruleset("zh-newspaper"))
+    (article,) = document.articles
+    assert [(b.kind.value, b.text[:6]) for b in article.blocks] == [
+        ("paragraph", "值得一提的是"),
+        ("heading", "三、既要装得"),
+        ("paragraph", "电梯装好只是"),
+    ]
+    assert article.blocks[1].text == "三、既要装得上，更要用得好"
+    second = [e for e in document.edits if e.rule == "roles.heading" and e.first_line == 15]
+    assert second and "run:heading:numbered" in second[0].note

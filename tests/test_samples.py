@@ -98,7 +98,12 @@ def test_the_sample_has_the_structure_a_reader_sees(ruleset: str) -> None:
 def test_english_ocr_lines_rejoin_with_single_spaces(path: Path) -> None:
     """Every line joined inside a paragraph gets exactly one space, or none after a line-end hyphen."""
     document = convert(path.read_text(encoding="utf-8"), load_ruleset("latin"))
-    joins = [e for e in document.edits if e.action in ("join", "heal-column-break")]
+    # headlines.inside joins two parts of an article across a stack: no line is joined there
+    joins = [
+        e
+        for e in document.edits
+        if e.action in ("join", "heal-column-break") and e.rule != "headlines.inside"
+    ]
     assert joins
     for edit in joins:
         left = document.source[: edit.start].rstrip()[-1:]

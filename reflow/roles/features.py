@@ -2,7 +2,7 @@
 
 A feature is a short name (``w<0.6``, ``end:terminal``, ``cue:caption``, ``old_above:breaks.blank_line``)
 that holds for the line. What a feature *means* for each role is not written here: it is a weight in
-the rule set (``[roles.weights]``), fitted on corrected pages. Features come from four kinds of evidence:
+the rule set (``[roles.weights]``), fitted on corrected pages. Features come from five kinds of evidence:
 
 - geometry: width against the column width of the region, the fit test of the break passes, blank lines
   and page breaks around, position at the top or bottom of a page, indentation;
@@ -11,7 +11,9 @@ the rule set (``[roles.weights]``), fitted on corrected pages. Features come fro
 - patterns of the rule files: markers, end cues, headings, datelines, headline and subtitle cues, and the
   ``[[cues]]`` table, whose patterns exist only to be evidence here;
 - the page: the pass-by-pass break decision on each side, word overlap between a short line and the text
-  around it (a headline's words recur in its body), lines that repeat on several pages (running heads).
+  around it (a headline's words recur in its body), lines that repeat on several pages (running heads);
+- the run: the lines between two places where a paragraph could end, its length and how it ends, and the
+  patterns matched on its lines glued together (a heading wrapped over two lines matches only as a whole).
 
 Pair features (the previous line's role, with what lies between the two lines) are named by
 :func:`pair_features`.
@@ -251,6 +253,38 @@ def _page_style(ending: Sequence[str], gaps: Sequence[Gap]) -> str:
     return "style:stops" if share >= 0.8 else "style:mixed" if share >= 0.5 else "style:open"
 
 
+def _segments(geometry: Sequence[Sequence[str]], ending: Sequence[str], gaps: Sequence[Gap]) -> list[range]:
+    """The page's lines cut where a paragraph could end: after a line that does not fill its column, that
+    ends a sentence, or that has a blank line or a page break under it. A short run that ends without a
+    stop is a title wrapped over lines (a heading, a headline) as often as it is a paragraph's end."""
+    runs: list[range] = []
+    first = 0
+    for k in range(len(geometry)):
+        below = gaps[k] if k < len(gaps) else None
+        goes_on = (
+            below is not None
+            and not below.blank_lines
+            and not below.page_break
+            and ("full" in geometry[k] or "wide" in geometry[k])
+            and ending[k] not in ("end:terminal", "end:lead_in")
+        )
+        if not goes_on:
+            runs.append(range(first, k + 1))
+            first = k + 1
+    return runs
+
+
+def _glued(texts: Sequence[str]) -> str:
+    """The lines of a run as one text (no space between Han characters, one between words)."""
+    out = ""
+    for text in texts:
+        text = text.strip()
+        if out and _LATIN_OR_DIGIT.match(out[-1]) and _LATIN_OR_DIGIT.match(text[:1]):
+            out += " "
+        out += text
+    return out
+
+
 def _side(gap: Gap | None, edge: str) -> str:
     """What separates a line from its neighbour on one side: the document's edge, a page break, blank
     lines or nothing."""
@@ -296,6 +330,22 @@ def evidence(
         for g, shape in zip(geometry, shapes, strict=True)
     ]
     style = _page_style(ending, gaps)
+    run_features: list[list[str]] = [[] for _ in content]
+    for run in _segments(geometry, ending, gaps):
+        size = min(len(run), 4)
+        glued = _glued([own[k] for k in run]) if len(run) > 1 else own[run[0]]
+        bucket = next((name for limit, name in _LENGTHS if len(_BLANKS.sub("", glued)) <= limit), "len>32")
+        # a title wrapped over lines matches its pattern only as a whole ("【订阅方式和加入编辑" / "部】")
+        whole = patterns.features(glued) if len(run) > 1 and len(glued) <= OVERLAP_MAX_LENGTH else []
+        end = ending[run[-1]]
+        for k in run:
+            place = "only" if len(run) == 1 else "first" if k == run[0] else "last" if k == run[-1] else "mid"
+            run_features[k] = [
+                f"run:{size}&{place}&{end}",
+                f"run:{size}&{bucket}&{end}",
+                *(f"run:{name}" for name in whole),
+                *(f"run:{name}&{place}" for name in whole),
+            ]
     for k, index in enumerate(content):
         above = gaps[k - 1] if k > 0 else None
         below = gaps[k] if k < last else None
@@ -311,6 +361,7 @@ def evidence(
             conjunctions[k],
             length,
             read[k],
+            *run_features[k],
         ]
         if above is None:
             features.append("doc_top")
