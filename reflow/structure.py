@@ -123,13 +123,18 @@ class StructureRules:
     def finished(self, text: str) -> bool:
         return self.ruleset.punctuation.ends_paragraph(text)
 
-    def glue(self, above: Block, below: Block, widest: int) -> str:
+    def glue(self, above: Block, below: Block, widest: int, *, pair: bool = False) -> str:
         """What joins a stack or heading line to the line of the same role below it: the join passes'
         glue when the line above is filled to the column, or to within a character of the widest line
         of the element (``widest``, display width), which is as wide as its box: one line wrapped; a
         space when it is shorter (a headline of two phrases, the first ended early). A line whose next
         one starts with a mark that may not start a line, or that may not end one, gave a character to
-        it or took one from it, and counts as filled."""
+        it or took one from it, and counts as filled. A ``pair`` (a stack element of two lines) whose
+        second line is as long as the first or longer is two phrases: a space."""
+        if pair and self.width(above.text.strip()) <= self.width(below.text.strip()):
+            # a line breaker fills a line before it starts the next: a title of two lines whose second
+            # is as long or longer is two phrases set one to a line (小店开得好 / 街巷更兴旺)
+            return " "
         decided = self.line_roles.get(above.last_line)
         if decided is not None and decided.full:
             return self.joiner(above.text, below.text)
@@ -1084,7 +1089,8 @@ def _merge(blocks: Sequence[Block], kind: BlockKind, rules: StructureRules | Non
     joined: list[Piece] = []
     for previous, block in zip((None, *blocks), blocks, strict=False):
         if previous is not None:
-            between = rules.glue(previous, block, widest) if rules is not None else " "
+            pair = len(blocks) == 2 and kind is not BlockKind.HEADING
+            between = rules.glue(previous, block, widest, pair=pair) if rules is not None else " "
             if between:
                 joined.append(Piece(between, joined[-1].end, joined[-1].end))
         joined.extend(block.pieces)

@@ -656,3 +656,35 @@ def test_lines_of_stacks_printed_side_by_side_go_to_the_article_sharing_their_wo
     off = dataclasses.replace(rules, disabled=rules.disabled | {"headlines.regroup"})
     heads = [a.headline.text for a in convert(BAND_PAGE, off).articles if a.headline is not None]
     assert heads == ["澜湄合作新篇", "澜湄农业合作示范园", "迎来首个丰收季"]
+
+
+#: A story's end, then a title on two lines over the next story's first paragraph.
+TWO_LINE_TITLE = (
+    "本报北京11月2日电 记者从有关部门获悉，今年\n"
+    "以来全国新开通社区公交线路一百余条，主要\n"
+    "连接居民小区、地铁站和农贸市场。\n"
+    "\n"
+    "{title}"
+    "\n"
+    "街角的早点铺、巷口的修鞋摊、小区门口的\n"
+    "水果店……这些看似不起眼的小店，连着千家\n"
+    "万户的日常生活。记者近日走访多个城市发\n"
+    "现，各地正在想办法让小店开得好、开得久。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "headline"),
+    [
+        ("小店开得好\n街巷更兴旺\n", "小店开得好 街巷更兴旺"),  # as long: two phrases, one to a line
+        ("小店开\n街巷更兴旺\n", "小店开 街巷更兴旺"),  # the second longer: a break set by hand
+        ("小店开得好街巷\n更兴旺\n", "小店开得好街巷更兴旺"),  # the first filled, the rest below: wrapped
+    ],
+)
+def test_a_title_on_two_lines_is_two_phrases_when_its_second_line_is_not_shorter(
+    title: str, headline: str
+) -> None:
+    """A line breaker fills a line before it starts the next, so a two-line title whose second line is as
+    long as the first (or longer) was broken by hand between its two phrases: they keep a space."""
+    document = convert(TWO_LINE_TITLE.format(title=title), load_ruleset("zh-newspaper"))
+    assert [a.headline.text for a in document.articles if a.headline is not None] == [headline]
