@@ -677,7 +677,7 @@ TWO_LINE_TITLE = (
     ("title", "headline"),
     [
         ("小店开得好\n街巷更兴旺\n", "小店开得好 街巷更兴旺"),  # as long: two phrases, one to a line
-        ("小店开\n街巷更兴旺\n", "小店开 街巷更兴旺"),  # the second longer: a break set by hand
+        ("小店开得好\n街巷更加兴旺\n", "小店开得好 街巷更加兴旺"),  # the second longer: a break set by hand
         ("小店开得好街巷\n更兴旺\n", "小店开得好街巷更兴旺"),  # the first filled, the rest below: wrapped
     ],
 )

@@ -683,3 +683,24 @@ def test_a_numbered_heading_wrapped_over_two_lines_is_read_as_one_heading() -> N
     assert article.blocks[1].text == "三、既要装得上，更要用得好"
     second = [e for e in document.edits if e.rule == "roles.heading" and e.first_line == 15]
     assert second and "run:heading:numbered" in second[0].note
+
+
+def test_a_line_that_goes_on_a_pair_of_characters_printed_elsewhere_is_a_junction() -> None:
+    """``junction``: the last character above and the first one of the line are a pair the page prints
+    inside a line (高标准农 / 田: 农田 is in 高标准农田建设), so the text goes on across the line end; a new
+    paragraph (改造。 / 县农业) or a Latin start does not make one. The fitted weights read it so: a
+    paragraph goes on there, across a blank line too, and a paragraph's first line does not start there."""
+    from reflow.roles.features import _junctions
+
+    lines = [
+        "县里把高标准农田建设作为头号工程",
+        "推进改造。截至目前，高标准农",
+        "田已建成98万亩",
+        "县农业农村局介绍",
+        "2400公里",
+    ]
+    assert _junctions(lines) == [False, False, True, False, False]
+    weights = load_ruleset("zh-newspaper").roles.weights
+    across_blank = {role: weights[role]["junction"] + weights[role]["junction&blank"] for role in weights}
+    assert max(across_blank, key=lambda role: across_blank[role]) == "para_cont"
+    assert across_blank["para_start"] < 0 < across_blank["para_cont"]

@@ -11,7 +11,9 @@ the rule set (``[roles.weights]``), fitted on corrected pages. Features come fro
 - patterns of the rule files: markers, end cues, headings, datelines, headline and subtitle cues, and the
   ``[[cues]]`` table, whose patterns exist only to be evidence here;
 - the page: the pass-by-pass break decision on each side, word overlap between a short line and the text
-  around it (a headline's words recur in its body), lines that repeat on several pages (running heads);
+  around it (a headline's words recur in its body), lines that repeat on several pages (running heads),
+  a line whose first character makes with the last one above a pair the page prints elsewhere (the text
+  goes on across the line end);
 - the run: the lines between two places where a paragraph could end, its length and how it ends, and the
   patterns matched on its lines glued together (a heading wrapped over two lines matches only as a whole).
 
@@ -41,6 +43,8 @@ _BLANKS = regex.compile(r"[\s\u3000]+")
 _INNER_SPACE = regex.compile(r"\S[ \u3000]+\S")
 _HAN_SPACE_HAN = regex.compile(r"[\p{Han}“”《》]\s+[\p{Han}“”《》]")
 _LATIN_OR_DIGIT = regex.compile(r"[\p{Latin}\p{N}]")
+_HAN = regex.compile(r"\p{Han}")
+_HAN_BIGRAM = regex.compile(r"(?=(\p{Han}\p{Han}))")
 #: How far (in non-blank lines) a short line looks for its words in the text around it.
 OVERLAP_WINDOW = 30
 #: Lines longer than this (in characters) are not checked for overlap: they are body text.
@@ -233,6 +237,18 @@ def _overlaps(texts: Sequence[str]) -> list[tuple[float, float]]:
     return result
 
 
+def _junctions(texts: Sequence[str]) -> list[bool]:
+    """For each line, whether the last character of the line before it and its own first character (both
+    Han) are a pair of characters the page prints inside a line somewhere: the line goes on a word or a
+    phrase of the line above (a new paragraph or title starts one only by chance)."""
+    pairs = {pair for text in texts for pair in _HAN_BIGRAM.findall(text)}
+    found = [False]
+    for above, text in itertools.pairwise(texts):
+        last, first = above.rstrip()[-1:], text.lstrip()[:1]
+        found.append(bool(_HAN.match(last) and _HAN.match(first)) and last + first in pairs)
+    return found
+
+
 def _repeated(lines: Sequence[Line], texts: Sequence[str], rules: BreakRules) -> list[bool]:
     """Lines whose text (digits aside) is printed on more than one page: running heads."""
     keys = [_DIGITS.sub("#", _BLANKS.sub("", rules.shadow(t))) for t in texts]
@@ -313,6 +329,7 @@ def evidence(
     own = [texts[i] for i in content]
     content_lines = [lines[i] for i in content]
     overlaps = _overlaps(own)
+    junctions = _junctions(own)
     repeated = _repeated(content_lines, own, rules)
     shapes = [_shape(t, rules) for t in own]
     matched = [patterns.features(t) for t in own]
@@ -408,6 +425,10 @@ def evidence(
                 features.append(f"{name}>=0.6")
             elif share >= 0.3:
                 features.append(f"{name}>=0.3")
+        if junctions[k]:
+            features.extend(("junction", f"junction&{gap}"))
+        if k < last and junctions[k + 1]:
+            features.append("next:junction")
         if repeated[k]:
             features.append("repeats")
         # a page has a few thousand distinct feature names over many lines: one string object each
