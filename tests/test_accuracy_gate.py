@@ -24,9 +24,9 @@ FLOORS = {
     "zh-newspaper": {
         "bnd-F1": 0.79,
         "exact": 0.52,
-        "hdg-F1": 0.52,
-        "headl": 0.44,
-        "stack": 0.38,
+        "hdg-F1": 0.56,
+        "headl": 0.41,
+        "stack": 0.35,
         "art-B3": 0.81,
         "jumps": 0.67,
         "chr-F1": 0.99,

@@ -16,6 +16,7 @@ import regex
 from reflow import Document, convert, load_ruleset
 from reflow.decode import decode
 from reflow.model import Block
+from reflow.pipeline import convert as convert_with_roles
 from reflow.render import render
 from reflow.render._escape import markup_attr, markup_text
 from reflow.ruleset import RuleSet
@@ -311,12 +312,27 @@ INTERLOPER_PAGE = (
 )
 
 
+#: The gold roles of INTERLOPER_PAGE's lines (0-based) other than the lines that go on a paragraph.
+INTERLOPER_ROLES = {
+    **dict.fromkeys((2, 5, 14, 20, 27, 30, 33, 47, 57, 68), "para_start"),
+    **dict.fromkeys((11, 43, 78), "kicker"),
+    **dict.fromkeys((13, 45, 80), "headline"),
+    **dict.fromkeys((81, 82), "subtitle"),
+    7: "caption",
+    9: "marker",
+    56: "heading",
+}
+
+
 def test_a_stack_printed_inside_another_article_does_not_split_it() -> None:
     """headlines.inside: the notice's stack went to the notice above it, past the lead paragraph (with
     its dateline) of the next story; the text under the stack got the stack printed under it. Lead and
-    text are one article, headed by that stack, and the split at the notice's stack is undone."""
+    text are one article, headed by that stack, and the split at the notice's stack is undone. The lines
+    get their gold roles (what assembly is given is then the page's truth, whatever the weights)."""
     rules = load_ruleset("zh-newspaper")
-    document = convert(INTERLOPER_PAGE, rules)
+    lines = INTERLOPER_PAGE.split("\n")
+    roles = {k: "para_cont" for k, line in enumerate(lines) if line.strip()} | INTERLOPER_ROLES
+    document = convert_with_roles(INTERLOPER_PAGE, rules, line_roles=roles)
     notice, story = document.articles[1:3]
     assert notice.headline is not None and notice.headline.text == "“同学小文”栏目征稿启事"
     assert story.headline is not None and story.headline.text == "千亩良田迎丰年"
@@ -326,7 +342,7 @@ def test_a_stack_printed_inside_another_article_does_not_split_it() -> None:
     assert inside == [(42, 48)]
     assert not [e for e in document.edits if e.rule == "articles.split" and e.first_line == 44]
     off = dataclasses.replace(rules, disabled=frozenset({"headlines.inside"}))
-    apart = convert(INTERLOPER_PAGE, off).articles
+    apart = convert_with_roles(INTERLOPER_PAGE, off, line_roles=roles).articles
     (lead,) = [a for a in apart if a.blocks and a.blocks[0].text.startswith("十月初")]
     assert lead.headline is None and len(lead.blocks) == 1
 

@@ -704,3 +704,22 @@ def test_a_line_that_goes_on_a_pair_of_characters_printed_elsewhere_is_a_junctio
     across_blank = {role: weights[role]["junction"] + weights[role]["junction&blank"] for role in weights}
     assert max(across_blank, key=lambda role: across_blank[role]) == "para_cont"
     assert across_blank["para_start"] < 0 < across_blank["para_cont"]
+
+
+def test_a_pause_inside_a_short_line_is_evidence_of_prose() -> None:
+    """``inner_punct``: a comma or a stop before a line's last character (对此，学院建立了订单班)
+    marks prose; a title has none (千亩良田迎丰年), and a mark that ends the line does not count. The
+    fitted weights make a short line with one a paragraph's line rather than a kicker or a headline."""
+    from reflow.breaks import BreakRules
+    from reflow.roles.features import _shape
+
+    rules = BreakRules(load_ruleset("zh-newspaper"))
+    assert {"inner_punct", "inner_punct&len<=14"} <= set(_shape("对此，学院建立了订单班", rules))
+    assert not [f for f in _shape("千亩良田迎丰年", rules) if f.startswith("inner_punct")]
+    assert not [f for f in _shape("面积稳定在160万亩，", rules) if f.startswith("inner_punct")]
+    weights = load_ruleset("zh-newspaper").roles.weights
+    short = {
+        role: weights[role].get("inner_punct", 0.0) + weights[role].get("inner_punct&len<=14", 0.0)
+        for role in weights
+    }
+    assert short["para_start"] > short["headline"] and short["para_cont"] > short["kicker"]

@@ -179,12 +179,18 @@ def _shape(text: str, rules: BreakRules) -> list[str]:
         found.append("brackets:unclosed" if opened > closed else "brackets:unopened")
     if _INNER_SPACE.search(text):
         found.append("inner_space")
+    marks = rules.mid_sentence | set(punct.terminal)
+    if any(mark in marks for mark in text.rstrip()[:-1]):
+        found.append("inner_punct")  # a pause or a stop inside the line: prose (a title rarely has one)
     if _HAN_SPACE_HAN.search(text):
         found.append("han_space_han")  # two phrases of Han text: a headline set in two parts
     if _LATIN_OR_DIGIT.search(text):
         found.append("latin")  # Latin letters and digits make widths less telling
     length = len(_BLANKS.sub("", text))
-    found.append(next((name for limit, name in _LENGTHS if length <= limit), "len>32"))
+    bucket = next((name for limit, name in _LENGTHS if length <= limit), "len>32")
+    if "inner_punct" in found:
+        found.append(f"inner_punct&{bucket}")
+    found.append(bucket)
     return found
 
 
