@@ -911,8 +911,8 @@ def _printed_inside(
     edits: list[Edit],
 ) -> dict[int, int]:
     """Segments that go on the article before the stacks above them: where the text under a run of stacks
-    got none of them, opens with no dateline, lead-in or jump marker and is on the same page, and it and
-    the text above the run do not both have a stack, the stacks were printed inside that article: as a
+    got none of them, opens with no dateline, lead-in or jump marker and is on the same page, and just one
+    of it and the text above the run has a stack, the stacks were printed inside that article: as a
     daily sets a title inside the body, after the lead (the stack went to the text above it), or as
     pdftotext puts another story's title in the middle of one (the stack went further away). The text
     under the run is the same article as the text above it; a stack that went to the text under the run
@@ -920,15 +920,13 @@ def _printed_inside(
     of the segment it goes on; ``stack_of`` is updated."""
     continued: dict[int, int] = {}
     undone: set[int] = set()  # source offsets of the splits at the stacks printed inside
-    for j in range(2, len(sequence)):
-        after = sequence[j]
-        k = j - 1
-        while k >= 0 and isinstance(sequence[k], Stack):
-            k -= 1
-        before = sequence[k] if k >= 0 else None
-        if not (isinstance(after, _Segment) and isinstance(before, _Segment)) or k == j - 1:
+    for start, end in _stack_runs(sequence):
+        k, j = start - 1, end  # the texts above and under the run
+        if k < 0 or j >= len(sequence):
             continue
-        run = [item for item in sequence[k + 1 : j] if isinstance(item, Stack)]
+        before, after = sequence[k], sequence[j]
+        assert isinstance(before, _Segment) and isinstance(after, _Segment)
+        run = [item for item in sequence[start:end] if isinstance(item, Stack)]
         owner = k
         while owner in continued:
             owner = continued[owner]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from operator import add
 
 from reflow.model import LINE_ROLES
-from reflow.roles.features import LineEvidence, pair_features
+from reflow.roles.features import LineEvidence, fills, pair_features
 
 #: The roles a non-blank line can get.
 DECODED_ROLES: tuple[str, ...] = LINE_ROLES[1:]
@@ -140,7 +140,7 @@ def best_sequence(
 
 def filled(item: LineEvidence) -> bool:
     """The line is filled to the column (or spans columns): a line of the same role below continues it."""
-    return "full" in item.features or "wide" in item.features
+    return fills(item.features)
 
 
 def decisions(evidence: Sequence[LineEvidence], weights: Weights) -> list[RoleDecision]:

@@ -27,7 +27,7 @@ import bisect
 import itertools
 import sys
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -51,6 +51,8 @@ OVERLAP_WINDOW = 30
 OVERLAP_MAX_LENGTH = 48
 _LENGTHS = ((4, "len<=4"), (8, "len<=8"), (14, "len<=14"), (22, "len<=22"), (32, "len<=32"))
 _RATIOS = ((0.35, "w<0.35"), (0.6, "w<0.6"), (0.8, "w<0.8"), (0.95, "w<0.95"))
+#: The line ends (of :func:`_shape`) where a paragraph can end.
+_FINISHED = ("end:terminal", "end:lead_in")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +153,17 @@ class _Patterns:
         return found
 
 
+def _length(text: str) -> str:
+    """The length bucket of a text in characters (spaces not counted)."""
+    length = len(_BLANKS.sub("", text))
+    return next((name for limit, name in _LENGTHS if length <= limit), "len>32")
+
+
+def fills(features: Collection[str]) -> bool:
+    """The features say the line is filled to the column (or spans columns)."""
+    return "full" in features or "wide" in features
+
+
 def _shape(text: str, rules: BreakRules) -> list[str]:
     """How the line starts and ends, and how long it is in characters."""
     found = []
@@ -186,8 +199,7 @@ def _shape(text: str, rules: BreakRules) -> list[str]:
         found.append("han_space_han")  # two phrases of Han text: a headline set in two parts
     if _LATIN_OR_DIGIT.search(text):
         found.append("latin")  # Latin letters and digits make widths less telling
-    length = len(_BLANKS.sub("", text))
-    bucket = next((name for limit, name in _LENGTHS if length <= limit), "len>32")
+    bucket = _length(text)
     if "inner_punct" in found:
         found.append(f"inner_punct&{bucket}")
     found.append(bucket)
@@ -271,7 +283,7 @@ def _page_style(ending: Sequence[str], gaps: Sequence[Gap]) -> str:
     above_blank = [ending[k] for k, gap in enumerate(gaps) if gap.blank_lines and not gap.page_break]
     if len(above_blank) < 4:
         return "style:few"
-    share = sum(end in ("end:terminal", "end:lead_in") for end in above_blank) / len(above_blank)
+    share = sum(end in _FINISHED for end in above_blank) / len(above_blank)
     return "style:stops" if share >= 0.8 else "style:mixed" if share >= 0.5 else "style:open"
 
 
@@ -287,8 +299,8 @@ def _segments(geometry: Sequence[Sequence[str]], ending: Sequence[str], gaps: Se
             below is not None
             and not below.blank_lines
             and not below.page_break
-            and ("full" in geometry[k] or "wide" in geometry[k])
-            and ending[k] not in ("end:terminal", "end:lead_in")
+            and fills(geometry[k])
+            and ending[k] not in _FINISHED
         )
         if not goes_on:
             runs.append(range(first, k + 1))
@@ -357,7 +369,7 @@ def evidence(
     for run in _segments(geometry, ending, gaps):
         size = min(len(run), 4)
         glued = _glued([own[k] for k in run]) if len(run) > 1 else own[run[0]]
-        bucket = next((name for limit, name in _LENGTHS if len(_BLANKS.sub("", glued)) <= limit), "len>32")
+        bucket = _length(glued)
         # a title wrapped over lines matches its pattern only as a whole ("【订阅方式和加入编辑" / "部】")
         whole = patterns.features(glued) if len(run) > 1 and len(glued) <= OVERLAP_MAX_LENGTH else []
         end = ending[run[-1]]
