@@ -623,8 +623,12 @@ def _split(items: Sequence[Unit | Stack], rules: StructureRules, edits: list[Edi
                 )
         current = _Segment()
 
-    for item in items:
-        if isinstance(item, Stack) and item.inset and current.units:
+    for index, item in enumerate(items):
+        if (
+            isinstance(item, Stack)
+            and current.units
+            and (item.inset or _before_dateline(current, items, index, rules))
+        ):
             insets.append(item)
             continue
         if isinstance(item, Stack):
@@ -648,6 +652,24 @@ def _split(items: Sequence[Unit | Stack], rules: StructureRules, edits: list[Edi
             close("end of article", None)
     close("", None)
     return sequence
+
+
+#: The blocks of a lead-in box, at most: ``核心阅读`` and its paragraph, or ``编者按：…``.
+LEAD_IN_BLOCKS = 2
+
+
+def _before_dateline(
+    segment: _Segment, items: Sequence[Unit | Stack], index: int, rules: StructureRules
+) -> bool:
+    """Whether the stack at ``index`` stands between a lead-in and its dateline: the segment so far is
+    just an editor's note or a boxed summary (its heading and a paragraph at most), and the text after
+    the stacks there opens with a dateline. pdftotext printed the box before (part of) the article's
+    own title: the stack does not part the lead-in from its article."""
+    text = [u for u in segment.units if u.role in ("paragraph", "heading")]
+    if len(text) > LEAD_IN_BLOCKS or not _lead_in(segment, rules):
+        return False
+    after = next((item for item in items[index:] if not isinstance(item, Stack)), None)
+    return after is not None and after.dateline is not None
 
 
 def _lead_in(segment: _Segment, rules: StructureRules) -> bool:

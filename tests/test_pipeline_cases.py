@@ -347,6 +347,56 @@ def test_a_stack_printed_inside_another_article_does_not_split_it() -> None:
     assert lead.headline is None and len(lead.blocks) == 1
 
 
+#: dev/rl-00365, lines 3-8 and 32-45: pdftotext printed the second story's editor's note between its
+#: title and its subtitle, and the subtitle right above the dateline
+LEAD_IN_PAGE = (
+    "聚焦老旧小区改造\n"
+    "\n"
+    "化解加装电梯难题\n"
+    "需要耐心更需要办法\n"
+    "\n"
+    "（中央社台中17日电）在不少城市的老旧\n"
+    "小区，加装电梯早已不是新鲜话题。\n"
+    "\n"
+    "县域经济观察\n"
+    "\n"
+    "一根竹子撑起百亿产业\n"
+    "\n"
+    "编者按：近期，不少读者来信来电，关心\n"
+    "相关活动的安排。本报记者进行了梳理，现将\n"
+    "有关情况刊发如下。\n"
+    "\n"
+    "——福建建瓯延伸竹产业链见闻\n"
+    "宝岛日报讯（首席记者 徐文琪）初冬时\n"
+    "节，闽北山区层林尽染。在福建省南平市建瓯\n"
+    "市东峰镇的竹林里，伐竹工人正把一根根毛竹\n"
+    "顺着索道运下山。\n"
+)
+
+#: The gold roles of LEAD_IN_PAGE's lines (0-based) other than the lines that go on a paragraph.
+LEAD_IN_ROLES = {
+    **{0: "kicker", 2: "headline", 3: "headline", 5: "para_start"},
+    **{8: "kicker", 10: "headline", 12: "para_start", 16: "subtitle", 17: "para_start"},
+}
+
+
+def test_a_stack_between_a_lead_in_and_its_dateline_does_not_part_them() -> None:
+    """articles.split: the subtitle printed between the editor's note and the dateline does not end the
+    note's article there; the note, the dateline and the body are one article, whose stack is the
+    title above the note with the subtitle folded in (not an article headed by the subtitle alone)."""
+    rules = load_ruleset("zh-newspaper")
+    lines = LEAD_IN_PAGE.split("\n")
+    roles = {k: "para_cont" for k, line in enumerate(lines) if line.strip()} | LEAD_IN_ROLES
+    document = convert_with_roles(LEAD_IN_PAGE, rules, line_roles=roles)
+    story = document.articles[-1]
+    assert story.headline is not None and story.headline.text == "一根竹子撑起百亿产业"
+    assert story.kicker is not None and story.kicker.text == "县域经济观察"
+    assert story.subheadline is not None and story.subheadline.text == "——福建建瓯延伸竹产业链见闻"
+    assert story.dateline is not None and story.dateline.text == "宝岛日报讯"
+    assert [b.text[:5] for b in story.blocks] == ["编者按：近", "初冬时节，"]
+    assert not any(a.headline is not None and a.headline.text.startswith("——") for a in document.articles)
+
+
 def test_a_line_end_hyphen_without_evidence_for_the_joined_word_is_kept() -> None:
     """``self-`` / ``employed``: the document never writes ``selfemployed``, so the hyphen is the word's."""
     text = (
