@@ -1076,8 +1076,8 @@ _SPEC: dict[str, _Table] = {
             ),
             "skip_cost": _Key(
                 _Number(0, None),
-                "With prefer = overlap: what each article away from that place costs against the share of "
-                "the stack's words found in the article.",
+                "With prefer = overlap: what each article further than its place in text order costs "
+                "against the share of the stack's words found in the article.",
                 0.1,
             ),
             "lead_in": _Key(

@@ -716,10 +716,11 @@ def _attach_options(
     """(score, side, stack index, segment index) of every article a stack may head.
 
     With ``prefer = "overlap"`` pdftotext's habit of printing the titles of two or three stories
-    together, above (or under) their bodies, is read in text order: the m-th stack of a run of k goes
-    to the m-th article after the run, or the (k-m)-th before it, and word overlap can overrule that
-    at a cost of ``skip_cost`` for each article it moves away from that place, up to ``reach`` articles
-    away. ``"next"``/``"previous"`` keep to the article right after/before the stack."""
+    together, above (or under) their bodies, or between them (the first under its body, the next above
+    its own), is read in text order: the m-th stack of a run of k goes to one of the first m+1 articles
+    after the run, or of the first k-m before it, as word overlap says; each article further away
+    costs ``skip_cost``, up to ``reach`` articles past those. ``"next"``/``"previous"`` keep to the
+    article right after/before the stack."""
     prefer = headlines.prefer
     segments = [j for j, item in enumerate(sequence) if isinstance(item, _Segment)]
     options: list[tuple[float, int, int, int]] = []
@@ -743,7 +744,7 @@ def _attach_options(
                 for r, j in enumerate(targets):
                     segment = sequence[j]
                     assert isinstance(segment, _Segment)
-                    cost = headlines.skip_cost * abs(r - place)
+                    cost = headlines.skip_cost * max(0, r - place)
                     if stack.roles and "headline" not in stack.roles:
                         cost += FRAGMENT_COST
                     options.append((_overlap(stack, segment, words) - cost, side, i, j))

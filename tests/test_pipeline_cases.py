@@ -397,6 +397,62 @@ def test_a_stack_between_a_lead_in_and_its_dateline_does_not_part_them() -> None
     assert not any(a.headline is not None and a.headline.text.startswith("——") for a in document.articles)
 
 
+#: dev/rl-00086, lines 3-33 (titles beside their bodies): the first notice's title is printed under its
+#: body and the second's above its body, one run of two stacks between the two texts
+BESIDE_PAGE = (
+    "校园新气象\n"
+    "\n"
+    "（中央社记者潘红勇基隆 15 日电）\n"
+    "2024 年 11 月 18-28 日，鼓楼校区周一、\n"
+    "\n"
+    "三，仙林校区周二、四，上午 8: 00—11：\n"
+    "00（具体时间段、地点请自行网上选择）\n"
+    "\n"
+    "体检地点：仙林校医院二楼或鼓楼校\n"
+    "医院一楼\n"
+    "\n"
+    "体检对象：所有在校学生( 自愿参加\n"
+    ")\n"
+    "\n"
+    "关于2024年下半年开展在校\n"
+    "学生体检的通知\n"
+    "——看昆明如何破解难题\n"
+    "\n"
+    "ll剧观众招募\n"
+    "——相关负责人答记者问\n"
+    "\n"
+    "演出时间：\n"
+    "11月23日\n"
+    "19: 00《樱桃园》\n"
+    "\n"
+    "20: 30《暗恋桃花源》\n"
+    "11月24日\n"
+)
+
+#: The gold roles of BESIDE_PAGE's lines (0-based) other than the lines that go on a paragraph.
+BESIDE_ROLES = {
+    **{0: "kicker", 14: "headline", 15: "headline", 16: "subtitle", 18: "headline", 19: "subtitle"},
+    **dict.fromkeys((2, 8, 11, 21, 22, 23, 25, 26), "para_start"),
+}
+
+
+def test_a_run_of_two_stacks_between_two_texts_may_head_one_each() -> None:
+    """headlines.attach: of a run of two stacks between two texts, the first may head the text above
+    (printed under its body) and the second the text below (printed above it) at no cost, as well as
+    both the text below or both the text above: the shared words decide (体检, 在校学生), though the
+    second stack shares a word (记者) with the first text's dateline."""
+    rules = load_ruleset("zh-newspaper")
+    lines = BESIDE_PAGE.split("\n")
+    roles = {k: "para_cont" for k, line in enumerate(lines) if line.strip()} | BESIDE_ROLES
+    document = convert_with_roles(BESIDE_PAGE, rules, line_roles=roles)
+    checkup, play = document.articles
+    assert checkup.headline is not None and checkup.headline.text == "关于2024年下半年开展在校学生体检的通知"
+    assert checkup.kicker is not None and checkup.kicker.text == "校园新气象"
+    assert [b.text[:4] for b in checkup.blocks] == ["2024", "体检地点", "体检对象"]
+    assert play.headline is not None and play.headline.text == "ll剧观众招募"
+    assert play.blocks[0].text.startswith("演出时间")
+
+
 def test_a_line_end_hyphen_without_evidence_for_the_joined_word_is_kept() -> None:
     """``self-`` / ``employed``: the document never writes ``selfemployed``, so the hyphen is the word's."""
     text = (
