@@ -645,6 +645,10 @@ def _split(items: Sequence[Unit | Stack], rules: StructureRules, edits: list[Edi
                 close("lead-in", item.block)
             elif item.block.page != previous.last_page and current.has_text:
                 close("page break", item.block)
+        if item.role == "end" and not current.units and sequence and isinstance(sequence[-1], _Segment):
+            # the rest of an end line wrapped after the article it ended (…研究院）): it ends that article
+            sequence[-1].units.append(item)
+            continue
         current.units.append(item)
         if split_on and (
             item.ends_article or (item.role == "marker" and any(j.direction == "to" for j in item.jumps))

@@ -453,6 +453,54 @@ def test_a_run_of_two_stacks_between_two_texts_may_head_one_each() -> None:
     assert play.blocks[0].text.startswith("演出时间")
 
 
+#: dev/rl-00072, lines 140-170: the end line （作者单位：江南大学教育研究院） wraps over two lines, the
+#: second read as an end line of its own after the article its first line ended
+WRAPPED_END_PAGE = (
+    "\n"
+    "苏州赛区三个赛区，\n"
+    "决赛在仙林校区统一\n"
+    "举办。三个赛区独立\n"
+    "评审，采取相同的赛\n"
+    "\n"
+    "制与评分标准。\n"
+    "\n"
+    "报名对象：南京\n"
+    "大学全体全日制在校\n"
+    "生\n"
+    "\n"
+    "报名方式：选手\n"
+    "可通过院系推荐（每\n"
+    "个院系、书院推荐2\n"
+    "名）或个人报名的方\n"
+    "\n"
+    "式参与，并通过线上\n"
+    "方式提交稿件及个人\n"
+    "演讲视频。报名视频\n"
+    "截止时间为2024年11\n"
+    "\n"
+    "月9日24：00\n"
+    "\n"
+    "详情见：\n"
+    "（作者单位：江南大\n"
+    "学教育研究院）\n"
+    "\n"
+    "- 4 -\n"
+    "\n"
+    "\n"
+)
+
+
+def test_the_rest_of_a_wrapped_end_line_makes_no_empty_article() -> None:
+    """articles.split: the second line of a wrapped end line ends the article its first line ended; it
+    starts no article of its own (an article with no text, title, dateline or jump)."""
+    document = convert(WRAPPED_END_PAGE, load_ruleset("zh-newspaper"))
+    assert [e.first_line for e in document.edits if e.rule == "roles.end_cue"][-1] == 27
+    for article in document.articles:
+        assert article.blocks or article.headline or article.dateline or article.jumps, article.id
+    assert not any("研究院" in text for text in body_texts(document))
+    assert document.articles[-1].blocks[-1].text == "详情见："
+
+
 def test_a_line_end_hyphen_without_evidence_for_the_joined_word_is_kept() -> None:
     """``self-`` / ``employed``: the document never writes ``selfemployed``, so the hyphen is the word's."""
     text = (
