@@ -645,9 +645,10 @@ def _split(items: Sequence[Unit | Stack], rules: StructureRules, edits: list[Edi
                 close("lead-in", item.block)
             elif item.block.page != previous.last_page and current.has_text:
                 close("page break", item.block)
-        if item.role == "end" and not current.units and sequence and isinstance(sequence[-1], _Segment):
-            # the rest of an end line wrapped after the article it ended (…研究院）): it ends that article
-            sequence[-1].units.append(item)
+        if item.role == "end" and not current.units and (ended := _last_segment(sequence)) is not None:
+            # the rest of an end line wrapped after the article it ended (…研究院）), also when a stack was
+            # printed between its two lines: it ends that article
+            ended.units.append(item)
             continue
         current.units.append(item)
         if split_on and (
@@ -656,6 +657,10 @@ def _split(items: Sequence[Unit | Stack], rules: StructureRules, edits: list[Edi
             close("end of article", None)
     close("", None)
     return sequence
+
+
+def _last_segment(sequence: Sequence[_Segment | Stack]) -> _Segment | None:
+    return next((item for item in reversed(sequence) if isinstance(item, _Segment)), None)
 
 
 #: The blocks of a lead-in box, at most: ``核心阅读`` and its paragraph, or ``编者按：…``.

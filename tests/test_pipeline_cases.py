@@ -490,15 +490,52 @@ WRAPPED_END_PAGE = (
 )
 
 
-def test_the_rest_of_a_wrapped_end_line_makes_no_empty_article() -> None:
+#: dev/rl-00434, lines 170-196: the same, with a stack printed inside the paragraph above the end line
+WRAPPED_END_AFTER_STACK_PAGE = (
+    "全省医保电子凭证激\n"
+    "活率已达到七成以\n"
+    "上。\n"
+    "针对老年人等群\n"
+    "体，各地医院保留了\n"
+    "身份证、社保卡等多\n"
+    "种结算方式，并在门\n"
+    "诊大厅设置帮办服务\n"
+    "\n"
+    "医保码全省\n"
+    "通用 看病\n"
+    "结算更便捷\n"
+    "——看北京如何\n"
+    "破解难题\n"
+    "台。参保人还可以通\n"
+    "过家庭账户功能为家\n"
+    "人绑定医保码，实现\n"
+    "亲情代付，方便子女\n"
+    "为父母挂号缴费。\n"
+    "（作者为长河经济研\n"
+    "究所研究员）\n"
+    "\n"
+    "编者按：校园是\n"
+    "育人的重要阵地。即\n"
+    "日起，本版推出系列\n"
+    "报道，记录校园里的\n"
+    "新变化、新风貌，敬\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("page", "rest", "last"),
+    [(WRAPPED_END_PAGE, 27, "详情见："), (WRAPPED_END_AFTER_STACK_PAGE, 21, "针对老年人等群体")],
+    ids=["after-text", "after-a-stack"],
+)
+def test_the_rest_of_a_wrapped_end_line_makes_no_empty_article(page: str, rest: int, last: str) -> None:
     """articles.split: the second line of a wrapped end line ends the article its first line ended; it
     starts no article of its own (an article with no text, title, dateline or jump)."""
-    document = convert(WRAPPED_END_PAGE, load_ruleset("zh-newspaper"))
-    assert [e.first_line for e in document.edits if e.rule == "roles.end_cue"][-1] == 27
+    document = convert(page, load_ruleset("zh-newspaper"))
+    assert rest in [e.first_line for e in document.edits if e.rule == "roles.end_cue"]  # read as an end line
     for article in document.articles:
         assert article.blocks or article.headline or article.dateline or article.jumps, article.id
-    assert not any("研究院" in text for text in body_texts(document))
-    assert document.articles[-1].blocks[-1].text == "详情见："
+    assert not any("研究" in text for text in body_texts(document))
+    assert any(article.blocks[-1].text.startswith(last) for article in document.articles if article.blocks)
 
 
 def test_a_line_end_hyphen_without_evidence_for_the_joined_word_is_kept() -> None:
