@@ -785,6 +785,7 @@ def _attach_and_build(
         if i not in taken and j not in stack_of:
             stack_of[j] = i
             taken.add(i)
+    _fold_taken_subtitles(sequence, stack_of, taken)
     stacks, absorbed = _fold_fragments(sequence, taken, edits)
     if rules.line_roles and rules.ruleset.enabled("headlines.regroup"):
         absorbed |= _regroup(sequence, stacks, stack_of, absorbed, edits)
@@ -812,6 +813,33 @@ def _attach_and_build(
         elif j not in taken and j not in absorbed:
             articles.append(_article(f"a{len(articles) + 1}", _Segment(), item, rules, edits, moved=False))
     return articles
+
+
+def _fold_taken_subtitles(
+    sequence: Sequence[_Segment | Stack], stack_of: dict[int, int], taken: set[int]
+) -> None:
+    """A subtitle alone that took an article gives it up for the nearest stack before it on the page
+    with a headline and no subtitle: to that stack when it heads no article, else to no stack; the
+    subtitle then folds into that stack (:func:`_fold_fragments`)."""
+    owner = {i: j for j, i in stack_of.items()}
+    for i, item in enumerate(sequence):
+        if not isinstance(item, Stack) or i not in owner or set(item.roles) != {"subtitle"}:
+            continue
+        page = item.members[0].page
+        for k in range(i - 1, -1, -1):
+            host = sequence[k]
+            if not isinstance(host, Stack):
+                continue
+            if host.members[0].page != page or host.inset:
+                break
+            if "headline" in host.roles and "subtitle" not in host.roles:
+                j = owner[i]
+                del stack_of[j]
+                taken.discard(i)
+                if k not in taken:
+                    stack_of[j] = k
+                    taken.add(k)
+            break
 
 
 def _fold_fragments(

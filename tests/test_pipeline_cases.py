@@ -538,6 +538,101 @@ def test_the_rest_of_a_wrapped_end_line_makes_no_empty_article(page: str, rest: 
     assert any(article.blocks[-1].text.startswith(last) for article in document.articles if article.blocks)
 
 
+#: dev/rl-00719, lines 6-72 (a title inside the text): the notice's subtitle is printed apart from its
+#: title, above the next notice's text
+SUBTITLE_APART_PAGE = (
+    "文／记者 崔娜刚\n"
+    "\n"
+    "本期活动预告\n"
+    "\n"
+    "【订阅方式和加入\n"
+    "编辑部】\n"
+    "编辑部招聘人\n"
+    "才，用爱发电，工作\n"
+    "轻松，详情可联系\n"
+    "QQ ： 1329527951 客\n"
+    "服小祥\n"
+    "\n"
+    "从本月起，山东\n"
+    "全省定点医疗机构和\n"
+    "定点药店全面支持医\n"
+    "保电子凭证扫码结\n"
+    "算，参保群众就医购\n"
+    "药时无需携带实体\n"
+    "卡，打开手机出示医\n"
+    "保码即可完成挂号、\n"
+    "缴费和报销。目前，\n"
+    "全省医保电子凭证激\n"
+    "\n"
+    "——看杭州如何破解难题\n"
+    "\n"
+    "【讲座】\n"
+    "1. 苏州交响乐团\n"
+    "带你解码《黑神话：\n"
+    "\n"
+    "悟空》讲师：赵梦雯\n"
+    "（苏州交响乐团提琴\n"
+    "演奏家）\n"
+    "形式：音乐分享\n"
+    "\n"
+    "课，深入剖析游戏\n"
+    "《黑神话：悟空》的\n"
+    "背景音乐\n"
+    "讲座时间：2024\n"
+    "\n"
+    "年11月21日（周四）\n"
+    "19：00-20：00\n"
+    "\n"
+    "【乐跑】\n"
+    "\n"
+    "在 本 日 （ 11 月\n"
+    "14 号 ） ， 老 生 若 乐\n"
+    "跑仍一次未跑，即使\n"
+    "后面全勤，也已经无\n"
+    "\n"
+    "科技前沿\n"
+    "\n"
+    "医保码全省通用 看病结算更便捷\n"
+    "活率已达到七成以\n"
+    "上。\n"
+    "针对老年人等群\n"
+    "\n"
+    "体，各地医院保留了\n"
+    "身份证、社保卡等多\n"
+    "种结算方式，并在门\n"
+    "\n"
+    "诊大厅设置帮办服务\n"
+    "台。参保人还可以通\n"
+    "过家庭账户功能为家\n"
+    "\n"
+    "人绑定医保码，实现\n"
+    "亲情代付，方便子女\n"
+    "为父母挂号缴费。\n"
+)
+
+#: The gold roles of SUBTITLE_APART_PAGE's lines (0-based) other than the lines that go on a paragraph.
+SUBTITLE_APART_ROLES = {
+    **{0: "byline", 2: "headline", 23: "subtitle", 49: "kicker", 51: "headline"},
+    **dict.fromkeys((4, 5, 25, 42), "heading"),
+    **dict.fromkeys((6, 12, 26, 32, 37, 44, 54), "para_start"),
+}
+
+
+def test_a_subtitle_alone_heads_no_article_when_a_title_before_it_lacks_one() -> None:
+    """headlines.attach: a subtitle printed apart from its title took the text under it; it gives that
+    text up and joins the stack before it on the page, which has a headline and no subtitle. No article
+    is headed by a subtitle (a line starting with ——)."""
+    rules = load_ruleset("zh-newspaper")
+    lines = SUBTITLE_APART_PAGE.split("\n")
+    roles = {k: "para_cont" for k, line in enumerate(lines) if line.strip()} | SUBTITLE_APART_ROLES
+    document = convert_with_roles(SUBTITLE_APART_PAGE, rules, line_roles=roles)
+    (notice,) = [a for a in document.articles if a.headline is not None and a.headline.text == "本期活动预告"]
+    assert notice.subheadline is not None and notice.subheadline.text == "——看杭州如何破解难题"
+    assert not any(a.headline is not None and a.headline.text.startswith("——") for a in document.articles)
+    folded = [e for e in document.edits if e.rule == "headlines.attach" and "subtitle alone" in e.note]
+    assert [e.first_line for e in folded] == [24]
+
+
 def test_a_line_end_hyphen_without_evidence_for_the_joined_word_is_kept() -> None:
     """``self-`` / ``employed``: the document never writes ``selfemployed``, so the hyphen is the word's."""
     text = (
