@@ -605,6 +605,8 @@ def _split(items: Sequence[Unit | Stack], rules: StructureRules, edits: list[Edi
 
     def close(reason: str, at: Block | None) -> None:
         nonlocal current
+        if at is not None and current.units and not insets and all(_credit(u) for u in current.units):
+            return  # a byline or dateline alone, above a title or a lead-in: it opens the article below
         if current.units:
             sequence.append(current)
             sequence.extend(insets)
@@ -661,6 +663,14 @@ def _split(items: Sequence[Unit | Stack], rules: StructureRules, edits: list[Edi
 
 def _last_segment(sequence: Sequence[_Segment | Stack]) -> _Segment | None:
     return next((item for item in reversed(sequence) if isinstance(item, _Segment)), None)
+
+
+def _credit(unit: Unit) -> bool:
+    """Whether the unit is a dateline or byline and nothing else (文／记者 X on its own line)."""
+    if unit.dateline is None:
+        return False
+    _, _, d_end, _, b_end = unit.dateline
+    return not unit.block.text[max(d_end, b_end) :].strip(" \u3000）)】〕]")
 
 
 #: The blocks of a lead-in box, at most: ``核心阅读`` and its paragraph, or ``编者按：…``.

@@ -633,6 +633,19 @@ def test_a_subtitle_alone_heads_no_article_when_a_title_before_it_lacks_one() ->
     assert [e.first_line for e in folded] == [24]
 
 
+def test_a_byline_alone_above_a_title_opens_the_article_below() -> None:
+    """articles.split: a byline on its own line (文／记者 崔娜刚) above a stack is no article of its own
+    (one with only a byline): it opens the article the stack heads, and is that article's byline."""
+    rules = load_ruleset("zh-newspaper")
+    lines = SUBTITLE_APART_PAGE.split("\n")
+    roles = {k: "para_cont" for k, line in enumerate(lines) if line.strip()} | SUBTITLE_APART_ROLES
+    document = convert_with_roles(SUBTITLE_APART_PAGE, rules, line_roles=roles)
+    first = document.articles[0]
+    assert first.headline is not None and first.headline.text == "本期活动预告"
+    assert first.byline is not None and first.byline.text == "文／记者 崔娜刚"
+    assert all(article.blocks for article in document.articles)
+
+
 def test_a_line_end_hyphen_without_evidence_for_the_joined_word_is_kept() -> None:
     """``self-`` / ``employed``: the document never writes ``selfemployed``, so the hyphen is the word's."""
     text = (
