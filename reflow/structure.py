@@ -25,6 +25,7 @@ Every decision becomes an :class:`~reflow.model.Edit` naming its rule.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -666,11 +667,22 @@ def _last_segment(sequence: Sequence[_Segment | Stack]) -> _Segment | None:
 
 
 def _credit(unit: Unit) -> bool:
-    """Whether the unit is a dateline or byline and nothing else (文／记者 X on its own line)."""
+    """Whether the unit is a dateline or byline and nothing else (文／记者 X on its own line): what
+    :func:`_article` leaves of its block after the dateline is blank."""
     if unit.dateline is None:
         return False
-    _, _, d_end, _, b_end = unit.dateline
-    return not unit.block.text[max(d_end, b_end) :].strip(" \u3000）)】〕]")
+    text = unit.block.text
+    return not text[_credit_end(text, unit.dateline) :].strip()
+
+
+def _credit_end(text: str, dateline: tuple[str, int, int, int, int]) -> int:
+    """Where the body starts after the dateline and byline spans of ``text``: the brackets around a
+    byline belong to the dateline furniture, not the body."""
+    _, _, d_end, _, b_end = dateline
+    end = max(d_end, b_end)
+    while end < len(text) and text[end] in "）)】〕] \u3000":
+        end += 1
+    return end
 
 
 #: The blocks of a lead-in box, at most: ``核心阅读`` and its paragraph, or ``编者按：…``.
@@ -687,7 +699,7 @@ def _before_dateline(
     text = [u for u in segment.units if u.role in ("paragraph", "heading")]
     if len(text) > LEAD_IN_BLOCKS or not _lead_in(segment, rules):
         return False
-    after = next((item for item in items[index:] if not isinstance(item, Stack)), None)
+    after = next((item for item in itertools.islice(items, index, None) if not isinstance(item, Stack)), None)
     return after is not None and after.dateline is not None
 
 
@@ -1081,11 +1093,8 @@ def _article(
                 )
             if b_end > b_start:
                 byline = replace(cutter_block(block, b_start, b_end, rules), kind=BlockKind.BYLINE, rule=rule)
-            cut_end = max(d_end, b_end)
             text = block.text
-            # the brackets around a byline belong to the dateline furniture, not the body
-            while cut_end < len(text) and text[cut_end] in "）)】〕] \u3000":
-                cut_end += 1
+            cut_end = _credit_end(text, unit.dateline)
             edits.append(rules.edit(rule, "dateline", cutter.cut(block.pieces, 0, cut_end), block))
             rest = cutter.strip(cutter.cut(block.pieces, cut_end, len(text)))
             if not rest:
