@@ -34,6 +34,11 @@ def fixture_document(path: Path) -> Document:
     return convert(path.read_text(encoding="utf-8"), load_ruleset(rules))
 
 
+def page_roles(page: str, roles: dict[int, str]) -> dict[int, str]:
+    """Gold roles for every non-blank line of ``page`` (0-based): ``roles``, the others ``para_cont``."""
+    return {k: "para_cont" for k, line in enumerate(page.split("\n")) if line.strip()} | roles
+
+
 def body_texts(document: Document) -> list[str]:
     return [block.text for article in document.articles for block in article.blocks]
 
@@ -330,8 +335,7 @@ def test_a_stack_printed_inside_another_article_does_not_split_it() -> None:
     text are one article, headed by that stack, and the split at the notice's stack is undone. The lines
     get their gold roles (what assembly is given is then the page's truth, whatever the weights)."""
     rules = load_ruleset("zh-newspaper")
-    lines = INTERLOPER_PAGE.split("\n")
-    roles = {k: "para_cont" for k, line in enumerate(lines) if line.strip()} | INTERLOPER_ROLES
+    roles = page_roles(INTERLOPER_PAGE, INTERLOPER_ROLES)
     document = convert_with_roles(INTERLOPER_PAGE, rules, line_roles=roles)
     notice, story = document.articles[1:3]
     assert notice.headline is not None and notice.headline.text == "“同学小文”栏目征稿启事"
@@ -385,8 +389,7 @@ def test_a_stack_between_a_lead_in_and_its_dateline_does_not_part_them() -> None
     note's article there; the note, the dateline and the body are one article, whose stack is the
     title above the note with the subtitle folded in (not an article headed by the subtitle alone)."""
     rules = load_ruleset("zh-newspaper")
-    lines = LEAD_IN_PAGE.split("\n")
-    roles = {k: "para_cont" for k, line in enumerate(lines) if line.strip()} | LEAD_IN_ROLES
+    roles = page_roles(LEAD_IN_PAGE, LEAD_IN_ROLES)
     document = convert_with_roles(LEAD_IN_PAGE, rules, line_roles=roles)
     story = document.articles[-1]
     assert story.headline is not None and story.headline.text == "一根竹子撑起百亿产业"
@@ -442,8 +445,7 @@ def test_a_run_of_two_stacks_between_two_texts_may_head_one_each() -> None:
     both the text below or both the text above: the shared words decide (体检, 在校学生), though the
     second stack shares a word (记者) with the first text's dateline."""
     rules = load_ruleset("zh-newspaper")
-    lines = BESIDE_PAGE.split("\n")
-    roles = {k: "para_cont" for k, line in enumerate(lines) if line.strip()} | BESIDE_ROLES
+    roles = page_roles(BESIDE_PAGE, BESIDE_ROLES)
     document = convert_with_roles(BESIDE_PAGE, rules, line_roles=roles)
     checkup, play = document.articles
     assert checkup.headline is not None and checkup.headline.text == "关于2024年下半年开展在校学生体检的通知"
@@ -623,8 +625,7 @@ def test_a_subtitle_alone_heads_no_article_when_a_title_before_it_lacks_one() ->
     text up and joins the stack before it on the page, which has a headline and no subtitle. No article
     is headed by a subtitle (a line starting with ——)."""
     rules = load_ruleset("zh-newspaper")
-    lines = SUBTITLE_APART_PAGE.split("\n")
-    roles = {k: "para_cont" for k, line in enumerate(lines) if line.strip()} | SUBTITLE_APART_ROLES
+    roles = page_roles(SUBTITLE_APART_PAGE, SUBTITLE_APART_ROLES)
     document = convert_with_roles(SUBTITLE_APART_PAGE, rules, line_roles=roles)
     (notice,) = [a for a in document.articles if a.headline is not None and a.headline.text == "本期活动预告"]
     assert notice.subheadline is not None and notice.subheadline.text == "——看杭州如何破解难题"
@@ -637,8 +638,7 @@ def test_a_byline_alone_above_a_title_opens_the_article_below() -> None:
     """articles.split: a byline on its own line (文／记者 崔娜刚) above a stack is no article of its own
     (one with only a byline): it opens the article the stack heads, and is that article's byline."""
     rules = load_ruleset("zh-newspaper")
-    lines = SUBTITLE_APART_PAGE.split("\n")
-    roles = {k: "para_cont" for k, line in enumerate(lines) if line.strip()} | SUBTITLE_APART_ROLES
+    roles = page_roles(SUBTITLE_APART_PAGE, SUBTITLE_APART_ROLES)
     document = convert_with_roles(SUBTITLE_APART_PAGE, rules, line_roles=roles)
     first = document.articles[0]
     assert first.headline is not None and first.headline.text == "本期活动预告"
