@@ -833,7 +833,9 @@ def _attach_and_build(
                 )
             )
         elif j not in taken and j not in absorbed:
-            articles.append(_article(f"a{len(articles) + 1}", _Segment(), item, rules, edits, moved=False))
+            # the stack as regrouped: a line it gave to another stack is printed there, not twice
+            article = _article(f"a{len(articles) + 1}", _Segment(), stacks[j], rules, edits, moved=False)
+            articles.append(article)
     return articles
 
 

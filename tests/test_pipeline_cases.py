@@ -8,6 +8,7 @@ promise), not against reflow's current output, so they stay valid when the passe
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -644,6 +645,52 @@ def test_a_byline_alone_above_a_title_opens_the_article_below() -> None:
     assert first.headline is not None and first.headline.text == "本期活动预告"
     assert first.byline is not None and first.byline.text == "文／记者 崔娜刚"
     assert all(article.blocks for article in document.articles)
+
+
+#: Dev page rl-00242 (excerpt): two titles set side by side, each wrapped over two lines, which pdftotext
+#: printed row by row (首趟冷链果蔬专列 / 假日消费市场 / 从包头发往广州 / 活力足), then both bodies.
+SIDE_BY_SIDE_PAGE = (
+    "稳外贸 扩内需 促消费\n\n首趟冷链果蔬专列\n\n假日消费市场\n\n从包头发往广州\n\n"
+    "活力足\n——写在5月11日之际\n\n"
+    "【东方专讯】12 月 3\n日上午，满载土豆、洋葱、\n胡萝卜等果蔬的冷链专列\n从内蒙古包头市一处铁路\n"
+    "物流基地驶出，预计 58\n\n小时后抵达广州。这是当\n地首次开行冷链果蔬班\n列，共编组 24 个冷藏集\n"
+    "装箱，运载果蔬约 560 吨。\n这些果蔬主要来自包头周\n\n边的固阳、达茂等地的种\n植基地和冷库。\n"
+    "据铁路部门介绍，与\n公路运输相比，冷链专列\n全程温度控制在2摄氏度\n\n至5摄氏度之间，每吨运\n"
+    "输成本降低约15%。下一\n步，当地将根据货源情况，\n逐步实现每周固定开行。\n\n今年国庆假期，四川\n"
+    "省成都市消费市场持续升\n温。据当地商务部门监测，\n假期7天全市重点监测的\n商圈、步行街累计接待客\n"
+    "流约2860万人次，同比增\n长18.6%；餐饮、零售重\n点企业销售额同比分别增\n长14.2%和9.8%。\n"
+    "文旅融合成为拉动消\n费的新亮点。各大商圈推\n出非遗市集、街头音乐会、\n夜间灯光秀等活动，不少\n"
+    "年轻人专程前来“打卡”。\n新能源汽车、智能家电等\n以旧换新商品销售火爆，\n一家家电卖场负责人钟晓\n"
+    "雯说，假期店里以旧换新\n订单量比平时增长了近 3\n倍。\n（完）\n"
+)
+
+#: The gold roles of SIDE_BY_SIDE_PAGE's lines (0-based) other than the lines that go on a paragraph.
+SIDE_BY_SIDE_ROLES = {
+    **{0: "kicker", 9: "subtitle", 54: "end_cue"},
+    **dict.fromkeys((2, 4, 6, 8), "headline"),
+    **dict.fromkeys((11, 25, 34, 43), "para_start"),
+}
+
+
+def test_a_stack_line_regrouped_to_another_title_is_printed_once() -> None:
+    """headlines.regroup: 首趟冷链果蔬专列 shares its words with the text the stack of 假日消费市场 heads,
+    and moves to that stack. The stack it left heads no article and is printed as an article of its own
+    from what is left in it; before, from all its lines, so the moved line was printed twice."""
+    rules = load_ruleset("zh-newspaper")
+    roles = page_roles(SIDE_BY_SIDE_PAGE, SIDE_BY_SIDE_ROLES)
+    document = convert_with_roles(SIDE_BY_SIDE_PAGE, rules, line_roles=roles)
+    assert [e.first_line for e in document.edits if e.rule == "headlines.regroup"] == [3]
+    printed = Counter(
+        char
+        for article in document.articles
+        for block in (article.kicker, article.headline, article.subheadline, article.dateline, article.byline)
+        if block is not None
+        for char in block.text
+        if not char.isspace()
+    )
+    printed.update(char for text in body_texts(document) for char in text if not char.isspace())
+    source = Counter(char for char in SIDE_BY_SIDE_PAGE if not char.isspace())
+    assert {char: n for char, n in printed.items() if n > source[char]} == {}
 
 
 def test_a_line_end_hyphen_without_evidence_for_the_joined_word_is_kept() -> None:
