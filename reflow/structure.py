@@ -395,7 +395,10 @@ def _inset_stacks(
     return out
 
 
-def _goes_on(before: Unit, after: Unit, rules: StructureRules) -> bool:
+def _goes_on(before: Unit, after: Unit, rules: StructureRules, *, finished: bool = False) -> bool:
+    """Whether the text under a run of stacks goes on the paragraph ``before`` it (decoded ``para_cont``
+    on the same page, nothing ending the article between); with ``finished``, the same when ``before``
+    has ended its sentence: the text goes on a paragraph printed further up."""
     decided = rules.line_roles.get(after.block.first_line)
     return (
         after.role == "paragraph"
@@ -406,7 +409,7 @@ def _goes_on(before: Unit, after: Unit, rules: StructureRules) -> bool:
         and not before.jumps
         and not after.jumps
         and after.block.page == before.last_page
-        and not rules.finished(before.block.text)
+        and rules.finished(before.block.text) == finished
     )
 
 
@@ -1256,11 +1259,13 @@ def _stitch(
         if best is None:
             continue
         second = result[best]
-        blocks = first.blocks + second.blocks
+        credits = _stitched_credits(first, second, edits)
+        blocks = first.blocks + credits + second.blocks
         cut = first.blocks[-1] if first.blocks else None
         resumed = second.blocks[0] if second.blocks else None
         if (
-            cut is not None
+            not credits
+            and cut is not None
             and resumed is not None
             and cut.kind == resumed.kind == BlockKind.PARAGRAPH
             and not rules.finished(cut.text)
@@ -1281,12 +1286,16 @@ def _stitch(
                     note="the paragraph cut by the jump goes on after the marker",
                 )
             )
+        # one stack per article: the first half's if it has one, else the second's
+        head = (
+            first if any(b is not None for b in (first.kicker, first.headline, first.subheadline)) else second
+        )
         merged = replace(
             first,
             blocks=blocks,
-            headline=first.headline or second.headline,
-            kicker=first.kicker or second.kicker,
-            subheadline=first.subheadline or second.subheadline,
+            headline=head.headline,
+            kicker=head.kicker,
+            subheadline=head.subheadline,
             dateline=first.dateline or second.dateline,
             byline=first.byline or second.byline,
             jumps=tuple(j for j in first.jumps if j.direction == "from")
@@ -1306,19 +1315,48 @@ def _stitch(
             )
         )
         result[a_index] = merged
+        # the second half's own stack, where the first half has one, stays where it was printed: an
+        # article of its own with no text (a jump head, or the title of another story)
+        left = head is first and any(
+            b is not None for b in (second.kicker, second.headline, second.subheadline)
+        )
         result[best] = replace(
             second,
             blocks=(),
             jumps=(),
-            headline=None,
-            kicker=None,
-            subheadline=None,
+            headline=second.headline if left else None,
+            kicker=second.kicker if left else None,
+            subheadline=second.subheadline if left else None,
             dateline=None,
             byline=None,
-            id="",
+            id=second.id if left else "",
         )
     kept = [a for a in result if a.id]
     return [replace(a, id=f"a{i}") for i, a in enumerate(kept, 1)]
+
+
+def _stitched_credits(first: Article, second: Article, edits: list[Edit]) -> tuple[Block, ...]:
+    """The second half's dateline and byline where the first half has its own: paragraphs at the head of
+    the second half (recorded), so that no line of them is lost."""
+    kept: list[Block] = []
+    for name in ("dateline", "byline"):
+        block = getattr(second, name)
+        if block is None or getattr(first, name) is None:
+            continue
+        kept.append(replace(block, kind=BlockKind.PARAGRAPH))
+        edits.append(
+            Edit(
+                "articles.stitch",
+                "keep",
+                block.start,
+                block.end,
+                block.first_line,
+                block.last_line,
+                note=f"the continued half's {name} stays in the text where the half begins: the article has "
+                f"its {name} from the first half",
+            )
+        )
+    return tuple(kept)
 
 
 # --- 9: letter spacing -------------------------------------------------------------------------------------

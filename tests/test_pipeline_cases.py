@@ -693,6 +693,37 @@ def test_a_stack_line_regrouped_to_another_title_is_printed_once() -> None:
     assert {char: n for char, n in printed.items() if n > source[char]} == {}
 
 
+#: A story jumped from page 1 to page 2, where pdftotext printed another story's title above the
+#: continued-from marker (line numbers 0-based; the form feed starts line 7).
+JUMPED_PAGE = (
+    "市民公园今天开放\n\n本报记者 李华\n市民公园今天上午正式开放，首批游客\n"
+    "在园内参观了新建的花卉展区和儿童乐园。公园\n管理处负责人介绍，今年还将\n（下转第2版）\n"
+    "\f老城区改造进展顺利\n\n（上接第1版）\n本报记者 王明\n增加三处停车场，方便市民前来游览。\n"
+)
+JUMPED_ROLES = {
+    **{0: "headline", 7: "headline", 11: "para_start"},
+    **dict.fromkeys((2, 10), "byline"),
+    **dict.fromkeys((6, 9), "marker"),
+    3: "para_start",
+}
+
+
+def test_stitching_a_jump_keeps_the_second_halfs_title_and_byline() -> None:
+    """articles.stitch: the half on page 2 got a stack and a byline of its own, and the half on page 1 has
+    both already. The stitched article keeps page 1's; page 2's title stays an article of its own (no
+    text) and its byline a paragraph where the half begins, recorded. Before, both were dropped: their
+    characters were in no output and no edit said why."""
+    rules = load_ruleset("zh-newspaper")
+    document = convert_with_roles(JUMPED_PAGE, rules, line_roles=page_roles(JUMPED_PAGE, JUMPED_ROLES))
+    first, title = document.articles
+    assert first.headline is not None and first.headline.text == "市民公园今天开放"
+    assert first.byline is not None and first.byline.text == "本报记者 李华"
+    assert [b.text for b in first.blocks][1:] == ["本报记者王明", "增加三处停车场，方便市民前来游览。"]
+    assert title.headline is not None and title.headline.text == "老城区改造进展顺利" and not title.blocks
+    kept = [e for e in document.edits if e.rule == "articles.stitch" and e.action == "keep"]
+    assert [e.first_line for e in kept] == [11]
+
+
 def test_a_line_end_hyphen_without_evidence_for_the_joined_word_is_kept() -> None:
     """``self-`` / ``employed``: the document never writes ``selfemployed``, so the hyphen is the word's."""
     text = (
